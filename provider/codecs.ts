@@ -1,0 +1,165 @@
+/**
+ * Wire shapes of the Linode Object Storage keys API and of the resource's inputs and outputs,
+ * as io-ts codecs: the single source of this package's types.
+ *
+ * The codecs are built by {@link makeCodecs} rather than held in module-level constants: a
+ * dynamic provider is serialized by value when its code is not in `node_modules`, and a
+ * serialized io-ts codec loses the `this` its methods rely on (`this.validate is not a
+ * function`). Callers build them when a call runs, through {@link codecs}.
+ *
+ * @packageDocumentation
+ */
+import * as t from "io-ts";
+
+/** Builds every codec. Pure; the result is cached per process by {@link codecs}. */
+export function makeCodecs() {
+  const Permissions = t.keyof({ read_only: null, read_write: null }, "Permissions");
+
+  /** One `bucket_access` entry as the API reports it (`cluster` is derived by the API). */
+  const ApiBucketAccess = t.intersection(
+    [
+      t.type({ bucket_name: t.string, permissions: Permissions, region: t.string }),
+      t.partial({ cluster: t.union([t.string, t.null]) }),
+    ],
+    "ApiBucketAccess",
+  );
+
+  /** One regions entry: a region can appear once per S3 endpoint. */
+  const ApiRegion = t.intersection(
+    [t.type({ id: t.string, s3_endpoint: t.string }), t.partial({ endpoint_type: t.union([t.string, t.null]) })],
+    "ApiRegion",
+  );
+
+  const ApiKey = t.type(
+    {
+      id: t.Int,
+      label: t.string,
+      access_key: t.string,
+      secret_key: t.string,
+      limited: t.boolean,
+      bucket_access: t.union([t.array(ApiBucketAccess), t.null]),
+      regions: t.array(ApiRegion),
+    },
+    "ApiKey",
+  );
+
+  const ApiKeyPage = t.type(
+    { data: t.array(ApiKey), page: t.Int, pages: t.Int, results: t.Int },
+    "ApiKeyPage",
+  );
+
+  const ApiErrorBody = t.type(
+    {
+      errors: t.array(
+        t.intersection([t.type({ reason: t.string }), t.partial({ field: t.union([t.string, t.null]) })]),
+      ),
+    },
+    "ApiErrorBody",
+  );
+
+  /** The body of a successful revoke: `{}`. */
+  const Revoked = t.UnknownRecord;
+
+  /** A `bucket_access` input: exactly one of `region` and the legacy `cluster` is set (see rules). */
+  const BucketAccessInput = t.intersection(
+    [
+      t.type({ bucket_name: t.string, permissions: Permissions }),
+      t.partial({ region: t.string, cluster: t.string }),
+    ],
+    "BucketAccessInput",
+  );
+
+  const KeyInputs = t.intersection(
+    [
+      t.type({ label: t.string }),
+      t.partial({ bucket_access: t.array(BucketAccessInput), regions: t.array(t.string) }),
+    ],
+    "KeyInputs",
+  );
+
+  const RegionDetails = t.type(
+    { id: t.string, s3_endpoint: t.string, endpoint_type: t.union([t.string, t.null]) },
+    "RegionDetails",
+  );
+
+  /** What the provider stores as the resource's outputs. */
+  const KeyOutputs = t.intersection(
+    [
+      t.type({
+        label: t.string,
+        access_key: t.string,
+        limited: t.boolean,
+        bucket_access: t.union([t.array(ApiBucketAccess), t.null]),
+        regions: t.array(t.string),
+        regions_details: t.array(RegionDetails),
+      }),
+      t.partial({ secret_key: t.string }),
+    ],
+    "KeyOutputs",
+  );
+
+  return {
+    Permissions,
+    ApiBucketAccess,
+    ApiRegion,
+    ApiKey,
+    ApiKeyPage,
+    ApiErrorBody,
+    Revoked,
+    BucketAccessInput,
+    KeyInputs,
+    RegionDetails,
+    KeyOutputs,
+  };
+}
+
+/** Every codec, by name. */
+export type Codecs = ReturnType<typeof makeCodecs>;
+
+/**
+ * The codecs, built once per process. The cache lives on `globalThis` under a registered symbol,
+ * so a serialized provider never carries codec objects with it.
+ */
+export function codecs(): Codecs {
+  const slot = Symbol.for("pulumi-linode-objkey/codecs");
+  const holder = globalThis as unknown as Record<symbol, Codecs | undefined>;
+  return (holder[slot] ??= makeCodecs());
+}
+
+/** A bucket permission: `read_only` or `read_write`. */
+export type Permissions = t.TypeOf<Codecs["Permissions"]>;
+/** A key as the API returns it. `secret_key` is real only in the create response, else `[REDACTED]`. */
+export type ApiKey = t.TypeOf<Codecs["ApiKey"]>;
+/** A `bucket_access` entry as the API reports it. */
+export type ApiBucketAccess = t.TypeOf<Codecs["ApiBucketAccess"]>;
+/** One page of the keys list. */
+export type ApiKeyPage = t.TypeOf<Codecs["ApiKeyPage"]>;
+/** Linode's error body. */
+export type ApiErrorBody = t.TypeOf<Codecs["ApiErrorBody"]>;
+/** A validated `bucket_access` input entry. */
+export type BucketAccessInput = t.TypeOf<Codecs["BucketAccessInput"]>;
+/** Validated resource inputs, as the provider receives them after `check`. */
+export type KeyInputs = t.TypeOf<Codecs["KeyInputs"]>;
+/** One S3 endpoint of a region the key can use. */
+export type RegionDetails = t.TypeOf<Codecs["RegionDetails"]>;
+/** The resource's outputs as stored in state. */
+export type KeyOutputs = t.TypeOf<Codecs["KeyOutputs"]>;
+
+/**
+ * Formats io-ts errors as `path: expected Type`, without echoing the offending values (a value
+ * could be a secret). Members of unions and intersections add no path segment.
+ */
+export function describeDecodeErrors(errors: t.Errors): string {
+  const lines = errors.slice(0, 5).map((e) => {
+    let path = "";
+    e.context.forEach((c, i) => {
+      const parent = i > 0 ? (e.context[i - 1].type as { _tag?: string }) : undefined;
+      if (!parent || parent._tag === "UnionType" || parent._tag === "IntersectionType") return;
+      path += /^\d+$/.test(c.key) ? `[${c.key}]` : `${path ? "." : ""}${c.key}`;
+    });
+    const expected = e.context[e.context.length - 1]?.type.name ?? "value";
+    return `${path || "(response)"}: expected ${expected}`;
+  });
+  const more = errors.length > 5 ? ` (and ${errors.length - 5} more)` : "";
+  return lines.join("; ") + more;
+}

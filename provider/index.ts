@@ -1,0 +1,11 @@
+/**
+ * A Pulumi dynamic resource for Linode (Akamai) Object Storage access keys.
+ *
+ * @packageDocumentation
+ */
+export { ObjectStorageKey, ObjectStorageKeyArgs, BucketAccessArgs } from "./resource";
+export { ObjectStorageKeyProvider } from "./provider";
+export { getObjectStorageKey, getObjectStorageKeys } from "./reads";
+export { LinodeSettingsOverrides } from "./settings";
+export { LinodeApiError, AmbiguousCreateError, ApiErrorReason } from "./errors";
+export type { ApiKey, ApiBucketAccess, Permissions, RegionDetails, KeyInputs, KeyOutputs } from "./codecs";

@@ -1,0 +1,93 @@
+/**
+ * The engine's verbs for `ObjectStorageKey`: configure, check, diff, create, read, update and
+ * delete. This class is serialized into state with every key, so it holds no settings and no
+ * client: each call resolves its settings and builds its client when it runs.
+ *
+ * @packageDocumentation
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { KeyInputs, KeyOutputs, codecs, describeDecodeErrors } from "./codecs";
+import { createKeysClient, KeysClient } from "./client";
+import { createBody, diffKey, toOutputs, updateBody, validateInputs } from "./rules";
+import { ConfigSource, resolveSettings } from "./settings";
+
+/**
+ * Stack config handed to `configure`, per provider instance. It lives on `globalThis` under a
+ * registered symbol, never on the instance, so serializing the provider cannot capture it.
+ */
+function configStore(): WeakMap<object, ConfigSource> {
+  const slot = Symbol.for("pulumi-linode-objkey/config");
+  const holder = globalThis as unknown as Record<symbol, WeakMap<object, ConfigSource> | undefined>;
+  return (holder[slot] ??= new WeakMap());
+}
+
+function parseId(id: string): number {
+  if (!/^\d+$/.test(id)) throw new Error(`"${id}" is not an Object Storage key id (a positive integer).`);
+  return Number(id);
+}
+
+/**
+ * The dynamic resource provider behind {@link ObjectStorageKey}. Takes no arguments: the token
+ * and API root come from stack config (`linode:token`, `linode:url`, `linode:apiVersion`) or the
+ * environment (`LINODE_TOKEN`, `LINODE_URL`, `LINODE_API_VERSION`) when a call runs.
+ */
+export class ObjectStorageKeyProvider implements pulumi.dynamic.ResourceProvider<KeyInputs, KeyOutputs> {
+  /** Remembers the stack config for this instance's later calls (stack config wins over the environment). */
+  async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
+    configStore().set(this, req.config);
+  }
+
+  /** Validates and normalises inputs before any API call; each failure names its property. */
+  async check(_olds: KeyInputs, news: KeyInputs): Promise<pulumi.dynamic.CheckResult<KeyInputs>> {
+    const { __provider: _ignored, ...raw } = news as unknown as Record<string, unknown>;
+    const { inputs, failures } = validateInputs(raw);
+    return failures.length ? { failures } : { inputs: inputs as unknown as KeyInputs };
+  }
+
+  /** Decides update versus replace without calling the API (see `diffKey`). */
+  async diff(_id: string, olds: KeyOutputs, news: KeyInputs): Promise<pulumi.dynamic.DiffResult> {
+    const d = diffKey(olds as unknown as Record<string, unknown>, news as unknown as Record<string, unknown>);
+    return { changes: d.changes, replaces: d.replaces, deleteBeforeReplace: false };
+  }
+
+  /** Creates the key with one POST; the secret from this answer is the only one Linode ever shows. */
+  async create(inputs: KeyInputs): Promise<pulumi.dynamic.CreateResult<KeyOutputs>> {
+    const key = await this.client().createKey(createBody(decodeInputs(inputs)));
+    return { id: String(key.id), outs: toOutputs(key) };
+  }
+
+  /** Reads the key with one GET; a 404 returns no id, so Pulumi drops it from state. */
+  async read(id: string, props?: KeyOutputs): Promise<pulumi.dynamic.ReadResult<KeyOutputs>> {
+    const key = await this.client().getKey(parseId(id));
+    if (!key) return {};
+    return { id, props: toOutputs(key, props?.secret_key) };
+  }
+
+  /** Updates label and regions with one PUT carrying only what changed, or none; keeps the secret. */
+  async update(id: string, olds: KeyOutputs, news: KeyInputs): Promise<pulumi.dynamic.UpdateResult<KeyOutputs>> {
+    const body = updateBody(olds, decodeInputs(news));
+    if (!body) {
+      const { __provider: _ignored, ...outs } = olds as KeyOutputs & { __provider?: unknown };
+      return { outs };
+    }
+    const key = await this.client().updateKey(parseId(id), body);
+    return { outs: toOutputs(key, olds.secret_key) };
+  }
+
+  /** Revokes the key with one DELETE; a key already gone counts as revoked. */
+  async delete(id: string): Promise<void> {
+    await this.client().deleteKey(parseId(id));
+  }
+
+  private client(): KeysClient {
+    return createKeysClient(resolveSettings(configStore().get(this)));
+  }
+}
+
+/** Inputs reach create/update after check; decoding again guards against a provider from another version. */
+function decodeInputs(inputs: KeyInputs): KeyInputs {
+  const { __provider: _ignored, ...raw } = inputs as KeyInputs & { __provider?: unknown };
+  const decoded = codecs().KeyInputs.decode(raw);
+  if (decoded._tag === "Left") throw new Error(`Invalid ObjectStorageKey inputs: ${describeDecodeErrors(decoded.left)}.`);
+  return decoded.right;
+}

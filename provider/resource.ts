@@ -1,0 +1,76 @@
+/**
+ * `ObjectStorageKey`: the resource users declare in their Pulumi programs.
+ *
+ * @packageDocumentation
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { ApiBucketAccess, Permissions, RegionDetails } from "./codecs";
+import { ObjectStorageKeyProvider } from "./provider";
+
+/** One bucket the key may use, and how. */
+export interface BucketAccessArgs {
+  /** The bucket's name (S3 naming: 3-63 lower-case letters, digits, dots and dashes). Changing it replaces the key. */
+  bucket_name: pulumi.Input<string>;
+  /** `read_only` or `read_write`. Changing it replaces the key. */
+  permissions: pulumi.Input<Permissions>;
+  /** The bucket's region, e.g. `us-east`. Set this or `cluster`, not both. */
+  region?: pulumi.Input<string>;
+  /**
+   * Legacy: the bucket's cluster, e.g. `us-east-1`. Its region is the cluster id without its
+   * trailing `-<number>` (`us-east-1` → `us-east`); the provider sends that region. Prefer `region`.
+   */
+  cluster?: pulumi.Input<string>;
+}
+
+/** Inputs of an {@link ObjectStorageKey}. Names follow the Linode API (snake_case). */
+export interface ObjectStorageKeyArgs {
+  /** The key's label, 3 to 50 characters after trimming. Changing it updates the key in place. */
+  label: pulumi.Input<string>;
+  /**
+   * Limits the key to these buckets. Omit it for an unlimited key with access to every bucket;
+   * `[]` makes a limited key with access to no bucket. Any change replaces the key: the API
+   * cannot change a key's access, so a new key is made first and the old one revoked after.
+   */
+  bucket_access?: pulumi.Input<pulumi.Input<BucketAccessArgs>[]>;
+  /**
+   * Regions where the key may list and create buckets, e.g. `["us-east"]`. Must include the
+   * region of every `bucket_access` entry. Changing it updates the key in place. Removing it from
+   * the program leaves the key's regions as they are (Linode chose them).
+   */
+  regions?: pulumi.Input<pulumi.Input<string>[]>;
+}
+
+/** The one provider instance every key shares, so Pulumi serializes it once per program. */
+const provider = new ObjectStorageKeyProvider();
+
+/**
+ * A Linode Object Storage access key. `label` and `regions` update in place; `bucket_access`
+ * replaces the key (create before delete). `secret_key` is a secret output.
+ */
+export class ObjectStorageKey extends pulumi.dynamic.Resource {
+  /** The key's label as Linode reports it. */
+  declare readonly label: pulumi.Output<string>;
+  /** The S3 access key id (not secret). */
+  declare readonly access_key: pulumi.Output<string>;
+  /** The S3 secret key: a secret output, known only from creation (Linode never shows it again). */
+  declare readonly secret_key: pulumi.Output<string>;
+  /** `true` when `bucket_access` limits the key (also for `[]`). */
+  declare readonly limited: pulumi.Output<boolean>;
+  /** The key's bucket access as the API reports it (with the derived `cluster`), or `null` for an unlimited key. */
+  declare readonly bucket_access: pulumi.Output<ApiBucketAccess[] | null>;
+  /** Region ids the key can use, each once. */
+  declare readonly regions: pulumi.Output<string[]>;
+  /** One entry per S3 endpoint of those regions (a region can have several). */
+  declare readonly regions_details: pulumi.Output<RegionDetails[]>;
+
+  /**
+   * @param name The unique name of the resource.
+   * @param args The key's label, bucket access and regions.
+   * @param opts Resource options; `secret_key` is always added to `additionalSecretOutputs`.
+   */
+  constructor(name: string, args: ObjectStorageKeyArgs, opts?: pulumi.CustomResourceOptions) {
+    const outputs = { access_key: undefined, secret_key: undefined, limited: undefined, regions_details: undefined };
+    const props = { ...outputs, bucket_access: undefined, regions: undefined, ...args };
+    super(provider, name, props, pulumi.mergeOptions(opts, { additionalSecretOutputs: ["secret_key"] }), "linode", "ObjectStorageKey");
+  }
+}
