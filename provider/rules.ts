@@ -5,7 +5,7 @@
  *
  * @packageDocumentation
  */
-import type { ApiBucketAccess, ApiKey, BucketAccessInput, KeyInputs, KeyOutputs } from "./codecs";
+import type { ApiKey, BucketAccessInput, KeyInputs, KeyOutputs } from "./codecs";
 import type { CreateKeyBody, UpdateKeyBody } from "./client";
 
 /** The string Pulumi passes for a value that is not known yet (during preview). */
@@ -91,7 +91,7 @@ export function validateInputs(raw: Record<string, unknown>): { inputs: Record<s
     const hint = OUTPUT_ONLY.includes(key)
       ? "it is an output that Linode sets, not an input"
       : "the inputs are label, bucket_access and regions (snake_case, as the Linode API names them)";
-    fail(key, `unknown property: ${hint}`);
+    fail(key === "" ? '""' : key, `unknown property: ${hint}`);
   }
 
   // label
@@ -176,7 +176,7 @@ function validateAccess(
   let bad = false;
   const flag = (property: string, reason: string) => ((bad = true), fail(property, reason));
   for (const key of Object.keys(item)) {
-    if (!ACCESS_KEYS.includes(key) && item[key] !== undefined) flag(`${path}.${key}`, "unknown property: use bucket_name, permissions and region (or the legacy cluster)");
+    if (!ACCESS_KEYS.includes(key) && item[key] !== undefined) flag(`${path}.${key === "" ? '""' : key}`, "unknown property: use bucket_name, permissions and region (or the legacy cluster)");
   }
   const { bucket_name, permissions, region, cluster } = item;
   if (bucket_name === undefined || bucket_name === null) flag(`${path}.bucket_name`, "is required");
@@ -211,8 +211,9 @@ function validateAccess(
 }
 
 /** The region an access entry applies to, whether given as `region` or the legacy `cluster`. */
-export function effectiveRegion(entry: { region?: string | null; cluster?: string | null }): string {
-  return entry.region ? entry.region : clusterToRegion(entry.cluster ?? "");
+export function effectiveRegion(entry: { region?: unknown; cluster?: unknown }): string {
+  if (typeof entry.region === "string" && entry.region) return entry.region;
+  return clusterToRegion(typeof entry.cluster === "string" ? entry.cluster : "");
 }
 
 /**
@@ -220,12 +221,16 @@ export function effectiveRegion(entry: { region?: string | null; cluster?: strin
  * absent), else the sorted, deduplicated `region/bucket/permissions` entries. `[]` stays `[]`:
  * a limited key with access to no bucket is not an unlimited key.
  */
-export function accessSignature(list: readonly (BucketAccessInput | ApiBucketAccess)[] | null | undefined): string[] | null {
+export function accessSignature(list: unknown): string[] | null {
   if (list === null || list === undefined) return null;
-  return [...new Set(list.map((e) => `${effectiveRegion(e)}/${e.bucket_name}/${e.permissions}`))].sort();
+  // Anything else that is not a list (a corrupt or foreign state) never equals a real list.
+  if (!Array.isArray(list)) return [`invalid:${typeName(list)}`];
+  const entry = (e: unknown) =>
+    isRecord(e) ? `${effectiveRegion(e as { region?: string; cluster?: string })}/${String(e.bucket_name)}/${String(e.permissions)}` : `invalid:${typeName(e)}`;
+  return [...new Set(list.map(entry))].sort();
 }
 
-function sameSet(a: readonly string[], b: readonly string[]): boolean {
+function sameSet(a: readonly unknown[], b: readonly unknown[]): boolean {
   const sa = new Set(a);
   const sb = new Set(b);
   return sa.size === sb.size && [...sa].every((x) => sb.has(x));
@@ -254,8 +259,8 @@ export function diffKey(olds: Record<string, unknown>, news: Record<string, unkn
   const newAccess = news.bucket_access;
   if (containsUnknown(newAccess)) replaces.push("bucket_access");
   else {
-    const before = accessSignature(olds.bucket_access as ApiBucketAccess[] | null | undefined);
-    const after = accessSignature(newAccess as BucketAccessInput[] | undefined);
+    const before = accessSignature(olds.bucket_access);
+    const after = accessSignature(newAccess);
     if (JSON.stringify(before) !== JSON.stringify(after)) replaces.push("bucket_access");
   }
 
@@ -263,8 +268,8 @@ export function diffKey(olds: Record<string, unknown>, news: Record<string, unkn
 
   const newRegions = news.regions;
   if (newRegions !== undefined) {
-    const oldRegions = Array.isArray(olds.regions) ? (olds.regions as string[]) : [];
-    if (containsUnknown(newRegions) || !Array.isArray(newRegions) || !sameSet(newRegions as string[], oldRegions)) updates.push("regions");
+    const oldRegions = Array.isArray(olds.regions) ? olds.regions : [];
+    if (containsUnknown(newRegions) || !Array.isArray(newRegions) || !sameSet(newRegions, oldRegions)) updates.push("regions");
   }
   return { changes: replaces.length + updates.length > 0, replaces, updates };
 }

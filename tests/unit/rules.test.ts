@@ -1,0 +1,266 @@
+import { strict as assert } from "node:assert";
+import fc from "fast-check";
+import { codecs } from "../../provider/codecs";
+import {
+  UNKNOWN,
+  containsUnknown,
+  accessSignature,
+  clusterToRegion,
+  createBody,
+  diffKey,
+  toOutputs,
+  updateBody,
+  validateInputs,
+} from "../../provider/rules";
+import type { ApiKey, KeyInputs, KeyOutputs } from "../../provider/codecs";
+
+const failuresOf = (raw: Record<string, unknown>) => validateInputs(raw).failures;
+const propsOf = (raw: Record<string, unknown>) => failuresOf(raw).map((f) => f.property);
+
+const apiKey = (over: Partial<ApiKey> = {}): ApiKey =>
+  ({
+    id: 7,
+    label: "my-key",
+    access_key: "AKAKAKAKAKAKAKAKAKAK",
+    secret_key: "[REDACTED]",
+    limited: false,
+    bucket_access: null,
+    regions: [
+      { id: "us-ord", s3_endpoint: "us-ord-1.linodeobjects.com", endpoint_type: "E1" },
+      { id: "us-ord", s3_endpoint: "us-ord-10.linodeobjects.com", endpoint_type: "E3" },
+    ],
+    ...over,
+  }) as ApiKey;
+
+describe("rules: check (validateInputs)", () => {
+  it("trims the label and accepts 3 to 50 characters", () => {
+    assert.deepEqual(validateInputs({ label: "  abc  " }), { inputs: { label: "abc" }, failures: [] });
+    assert.deepEqual(failuresOf({ label: "x".repeat(50) }), []);
+    assert.deepEqual(propsOf({ label: "ab" }), ["label"]);
+    assert.deepEqual(propsOf({ label: "x".repeat(51) }), ["label"]);
+    assert.deepEqual(propsOf({ label: "     " }), ["label"]);
+  });
+
+  it("requires a string label and names the reason", () => {
+    const [f] = failuresOf({});
+    assert.equal(f.property, "label");
+    assert.match(f.reason, /required/);
+    assert.match(failuresOf({ label: 42 })[0].reason, /must be a string, not a number/);
+    assert.match(failuresOf({ label: "line\nbreak" })[0].reason, /control characters/);
+  });
+
+  it("names nested properties of bucket_access", () => {
+    const raw = {
+      label: "abc",
+      bucket_access: [
+        { bucket_name: "ok-bucket", permissions: "read_only", region: "us-east" },
+        { bucket_name: "ok-bucket-2", permissions: "write", region: "us-east" },
+        { bucket_name: "Bad_Name", permissions: "read_write", region: "us-east" },
+        { bucket_name: "b3b", permissions: "read_write" },
+        { bucket_name: "b4b", permissions: "read_write", region: "us-east", cluster: "us-east-1" },
+        { bucket_name: "b5b", permissions: "read_write", cluster: "us-east" },
+      ],
+    };
+    assert.deepEqual(propsOf(raw), [
+      "bucket_access[1].permissions",
+      "bucket_access[2].bucket_name",
+      "bucket_access[3].region",
+      "bucket_access[4]",
+      "bucket_access[5].cluster",
+    ]);
+  });
+
+  it("accepts region ids that end in a digit and maps legacy clusters by stripping -<number>", () => {
+    assert.deepEqual(failuresOf({ label: "abc", bucket_access: [{ bucket_name: "bkt", permissions: "read_only", region: "de-fra-2" }] }), []);
+    assert.equal(clusterToRegion("us-east-1"), "us-east");
+    assert.equal(clusterToRegion("us-ord-10"), "us-ord");
+    assert.equal(clusterToRegion("de-fra-2-1"), "de-fra-2");
+  });
+
+  it("rejects null, empty and malformed lists", () => {
+    assert.deepEqual(propsOf({ label: "abc", bucket_access: null }), ["bucket_access"]);
+    assert.deepEqual(propsOf({ label: "abc", regions: [] }), ["regions"]);
+    assert.deepEqual(propsOf({ label: "abc", regions: null }), ["regions"]);
+    assert.deepEqual(propsOf({ label: "abc", regions: ["US-EAST"] }), ["regions[0]"]);
+    assert.deepEqual(propsOf({ label: "abc", bucket_access: "bucket" }), ["bucket_access"]);
+  });
+
+  it("requires every bucket region in regions for a limited key", () => {
+    const raw = { label: "abc", regions: ["us-east"], bucket_access: [{ bucket_name: "bkt", permissions: "read_only", cluster: "us-west-1" }] };
+    const [f] = failuresOf(raw);
+    assert.equal(f.property, "regions");
+    assert.match(f.reason, /us-west/);
+  });
+
+  it("rejects duplicate buckets and unknown properties", () => {
+    const dup = { bucket_name: "bkt", permissions: "read_only", region: "us-east" };
+    assert.deepEqual(propsOf({ label: "abc", bucket_access: [dup, { ...dup, permissions: "read_write" }] }), ["bucket_access[1]"]);
+    assert.deepEqual(propsOf({ label: "abc", bucketAccess: [] }), ["bucketAccess"]);
+    assert.match(failuresOf({ label: "abc", secret_key: "x" })[0].reason, /output/);
+  });
+
+  it("does not fail on values unknown during preview", () => {
+    assert.deepEqual(failuresOf({ label: UNKNOWN, bucket_access: UNKNOWN, regions: UNKNOWN }), []);
+    assert.deepEqual(failuresOf({ label: "abc", bucket_access: [{ bucket_name: UNKNOWN, permissions: "read_only", region: UNKNOWN }], regions: ["us-east"] }), []);
+  });
+
+  it("deduplicates regions and keeps [] distinct from absent", () => {
+    assert.deepEqual(validateInputs({ label: "abc", regions: ["us-east", "us-east"] }).inputs, { label: "abc", regions: ["us-east"] });
+    assert.deepEqual(validateInputs({ label: "abc", bucket_access: [] }).inputs, { label: "abc", bucket_access: [] });
+  });
+});
+
+describe("rules: diff", () => {
+  const olds = (over: Partial<KeyOutputs> = {}): Record<string, unknown> => ({ ...toOutputs(apiKey()), ...over });
+
+  it("reports nothing for identical inputs, even with duplicate region entries read back", () => {
+    assert.deepEqual(diffKey(olds(), { label: "my-key", regions: ["us-ord"] }), { changes: false, replaces: [], updates: [] });
+  });
+
+  it("updates label and regions in place", () => {
+    assert.deepEqual(diffKey(olds(), { label: "other" }).updates, ["label"]);
+    assert.deepEqual(diffKey(olds(), { label: "my-key", regions: ["us-ord", "us-east"] }), { changes: true, replaces: [], updates: ["regions"] });
+  });
+
+  it("leaves regions alone when the program removes them", () => {
+    assert.equal(diffKey(olds(), { label: "my-key" }).changes, false);
+  });
+
+  it("replaces on any bucket_access change, and null differs from []", () => {
+    assert.deepEqual(diffKey(olds(), { label: "my-key", bucket_access: [] }).replaces, ["bucket_access"]);
+    const limited = olds({ limited: true, bucket_access: [] });
+    assert.deepEqual(diffKey(limited, { label: "my-key" }).replaces, ["bucket_access"]);
+    assert.equal(diffKey(limited, { label: "my-key", bucket_access: [] }).changes, false);
+  });
+
+  it("treats cluster as its region and ignores order", () => {
+    const stored = olds({
+      limited: true,
+      bucket_access: [
+        { cluster: "us-east-1", bucket_name: "b1b", permissions: "read_only", region: "us-east" },
+        { cluster: "", bucket_name: "b2b", permissions: "read_write", region: "au-mel" },
+      ],
+    });
+    const news = { label: "my-key", bucket_access: [
+      { bucket_name: "b2b", permissions: "read_write", region: "au-mel" },
+      { bucket_name: "b1b", permissions: "read_only", cluster: "us-east-1" },
+    ] };
+    assert.equal(diffKey(stored, news).changes, false);
+    news.bucket_access[0].permissions = "read_only";
+    assert.deepEqual(diffKey(stored, news).replaces, ["bucket_access"]);
+  });
+
+  it("is conservative with unknowns and ignores __provider", () => {
+    assert.deepEqual(diffKey(olds(), { label: "my-key", bucket_access: UNKNOWN }).replaces, ["bucket_access"]);
+    assert.deepEqual(diffKey(olds(), { label: UNKNOWN }).updates, ["label"]);
+    assert.deepEqual(diffKey(olds(), { label: "my-key", regions: [UNKNOWN] }).updates, ["regions"]);
+    assert.equal(diffKey({ ...olds(), __provider: "old code" }, { label: "my-key", __provider: "new code" }).changes, false);
+  });
+});
+
+describe("rules: request bodies and outputs", () => {
+  it("omits bucket_access for an unlimited key and sends [] for a limited one", () => {
+    assert.deepEqual(createBody({ label: "abc" }), { label: "abc" });
+    assert.deepEqual(createBody({ label: "abc", bucket_access: [] }), { label: "abc", bucket_access: [] });
+    assert.deepEqual(createBody({ label: "abc", bucket_access: [{ bucket_name: "b", permissions: "read_only", cluster: "us-east-1" }] }).bucket_access, [
+      { bucket_name: "b", permissions: "read_only", region: "us-east" },
+    ]);
+  });
+
+  it("updates only what changed", () => {
+    const outs = toOutputs(apiKey());
+    assert.equal(updateBody(outs, { label: "my-key" }), undefined);
+    assert.equal(updateBody(outs, { label: "my-key", regions: ["us-ord"] }), undefined);
+    assert.deepEqual(updateBody(outs, { label: "new-label", regions: ["us-ord"] }), { label: "new-label" });
+    assert.deepEqual(updateBody(outs, { label: "my-key", regions: ["us-east"] }), { regions: ["us-east"] });
+  });
+
+  it("never stores [REDACTED] and keeps the known secret", () => {
+    assert.equal("secret_key" in toOutputs(apiKey()), false);
+    assert.equal(toOutputs(apiKey(), "[REDACTED]").secret_key, undefined);
+    assert.equal(toOutputs(apiKey(), "s3cr3t").secret_key, "s3cr3t");
+    assert.equal(toOutputs(apiKey({ secret_key: "fresh" }), "old").secret_key, "fresh");
+  });
+
+  it("deduplicates region ids but keeps every endpoint in regions_details", () => {
+    const outs = toOutputs(apiKey());
+    assert.deepEqual(outs.regions, ["us-ord"]);
+    assert.equal(outs.regions_details.length, 2);
+  });
+});
+
+// Property-based: the general rules hold for any access list.
+const regionArb = fc.constantFrom("us-east", "us-ord", "de-fra-2", "au-mel", "us-west");
+const accessArb = fc.uniqueArray(
+  fc.record({
+    bucket_name: fc.stringMatching(/^[a-z0-9][a-z0-9-]{1,10}[a-z0-9]$/),
+    permissions: fc.constantFrom("read_only" as const, "read_write" as const),
+    region: regionArb,
+  }),
+  { selector: (e) => `${e.region}/${e.bucket_name}`, maxLength: 8 },
+);
+
+describe("rules: properties", () => {
+  it("diff ignores bucket order and cluster-vs-region spelling", () => {
+    fc.assert(
+      fc.property(accessArb, (list) => {
+        const stored = toOutputs(apiKey({ limited: true, bucket_access: list.map((e) => ({ ...e, cluster: "" })) }));
+        const shuffled = [...list].reverse().map((e) => (e.region === "us-east" ? { bucket_name: e.bucket_name, permissions: e.permissions, cluster: "us-east-1" } : e));
+        return diffKey(stored as unknown as Record<string, unknown>, { label: "my-key", bucket_access: shuffled }).changes === false;
+      }),
+    );
+  });
+
+  it("normalising twice equals normalising once", () => {
+    fc.assert(
+      fc.property(accessArb, fc.array(regionArb, { minLength: 1 }), fc.string({ minLength: 3, maxLength: 40 }), (access, regions, label) => {
+        const raw = { label: ` ${label.replace(/[\u0000-\u001f\u007f]/g, "x")} `, bucket_access: access, regions: [...regions, ...access.map((a) => a.region)] };
+        const once = validateInputs(raw);
+        if (once.failures.length) return true;
+        const twice = validateInputs(once.inputs);
+        assert.deepEqual(twice, once);
+        return true;
+      }),
+    );
+  });
+
+  it("whether a change replaces does not depend on bucket order", () => {
+    fc.assert(
+      fc.property(accessArb, accessArb, (a, b) => {
+        const stored = toOutputs(apiKey({ limited: true, bucket_access: a.map((e) => ({ ...e, cluster: "" })) })) as unknown as Record<string, unknown>;
+        const r1 = diffKey(stored, { label: "my-key", bucket_access: b }).replaces;
+        const r2 = diffKey(stored, { label: "my-key", bucket_access: [...b].reverse() }).replaces;
+        assert.deepEqual(r1, r2);
+        assert.equal(r1.length > 0, JSON.stringify(accessSignature(a)) !== JSON.stringify(accessSignature(b)));
+      }),
+    );
+  });
+
+  it("check never throws on any input: it either fails with named properties or yields decodable inputs", () => {
+    const { KeyInputs } = codecs();
+    fc.assert(
+      fc.property(fc.object({ maxDepth: 3 }), fc.anything(), fc.anything(), fc.anything(), (obj, label, access, regions) => {
+        const raw = { ...obj, label, bucket_access: access, regions };
+        const { inputs, failures } = validateInputs(raw);
+        if (failures.length) {
+          for (const f of failures) assert.ok(f.property.length > 0 && f.reason.length > 0);
+        } else if (!containsUnknown(inputs)) {
+          assert.equal(KeyInputs.decode(inputs)._tag, "Right");
+        }
+        diffKey(inputs, raw);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("diff(x, x) has no changes", () => {
+    fc.assert(
+      fc.property(accessArb, fc.array(regionArb, { minLength: 1 }), (access, regions) => {
+        const key = apiKey({ label: "same-key", limited: true, bucket_access: access.map((e) => ({ ...e, cluster: "" })), regions: [...regions, ...access.map((a) => a.region)].map((id) => ({ id, s3_endpoint: `${id}-1.linodeobjects.com`, endpoint_type: "E1" })) });
+        const outs = toOutputs(key) as unknown as Record<string, unknown>;
+        const inputs: KeyInputs = { label: "same-key", bucket_access: access, regions: outs.regions as string[] };
+        return diffKey(outs, inputs as unknown as Record<string, unknown>).changes === false;
+      }),
+    );
+  });
+});
