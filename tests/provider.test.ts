@@ -1,0 +1,228 @@
+import { strict as assert } from "node:assert";
+import { startEmulator, Emulator } from "../emulator/server";
+import { ObjectStorageKeyProvider, getObjectStorageKey, getObjectStorageKeys } from "../provider";
+import { createKeysClient } from "../provider/client";
+import type { KeyInputs, KeyOutputs } from "../provider/codecs";
+import { resolveSettings } from "../provider/settings";
+import { USER_AGENT } from "../provider/client";
+import { calls, providerFor, rejection, stackConfig } from "./helpers";
+import { UNKNOWN } from "../provider/rules";
+
+describe("provider against the emulator", () => {
+  let emu: Emulator;
+  let p: ObjectStorageKeyProvider;
+
+  before(async () => {
+    emu = await startEmulator();
+  });
+  after(() => emu.close());
+  beforeEach(async () => {
+    emu.reset();
+    p = await providerFor(emu);
+  });
+
+  async function created(inputs: Record<string, unknown>) {
+    const checked = await p.check({} as KeyInputs, inputs as unknown as KeyInputs);
+    assert.deepEqual(checked.failures, undefined);
+    const result = await p.create(checked.inputs!);
+    return { id: result.id, outs: result.outs! };
+  }
+
+  describe("check", () => {
+    it("fails before any API call and names each property", async () => {
+      const r = await p.check({} as KeyInputs, { label: "x", bucket_access: [{ bucket_name: "b", permissions: "rw" }] } as unknown as KeyInputs);
+      assert.deepEqual(r.failures!.map((f) => f.property), ["label", "bucket_access[0].bucket_name", "bucket_access[0].permissions", "bucket_access[0].region"]);
+      assert.equal(emu.requests.length, 0);
+    });
+
+    it("ignores __provider and passes preview unknowns", async () => {
+      const r = await p.check({} as KeyInputs, { __provider: "code", label: UNKNOWN, regions: [UNKNOWN] } as unknown as KeyInputs);
+      assert.equal(r.failures, undefined);
+      assert.deepEqual(r.inputs, { label: UNKNOWN, regions: [UNKNOWN] });
+    });
+  });
+
+  describe("create", () => {
+    it("makes an unlimited key with one POST that carries no bucket_access", async () => {
+      const { id, outs } = await created({ label: "  unlimited-key " });
+      assert.deepEqual(calls(emu), ["POST /object-storage/keys"]);
+      assert.deepEqual(emu.requests[0].body, { label: "unlimited-key" });
+      const stored = emu.keys().find((k) => String(k.id) === id)!;
+      assert.equal(outs.secret_key, stored.secret_key);
+      assert.equal(outs.access_key, stored.access_key);
+      assert.equal(outs.limited, false);
+      assert.equal(outs.bucket_access, null);
+      assert.equal(new Set(outs.regions).size, outs.regions.length, "regions are deduplicated");
+      assert.ok(outs.regions_details.length > outs.regions.length, "regions_details keeps one entry per endpoint");
+    });
+
+    it("makes a limited key with access to no bucket from []", async () => {
+      const { outs } = await created({ label: "no-buckets", bucket_access: [] });
+      assert.deepEqual(emu.requests[0].body, { label: "no-buckets", bucket_access: [] });
+      assert.equal(outs.limited, true);
+      assert.deepEqual(outs.bucket_access, []);
+    });
+
+    it("sends a legacy cluster as its region and reports the API's bucket_access", async () => {
+      const { outs } = await created({ label: "legacy", bucket_access: [{ bucket_name: "logs", permissions: "read_only", cluster: "us-east-1" }] });
+      assert.deepEqual(emu.requests[0].body, { label: "legacy", bucket_access: [{ bucket_name: "logs", permissions: "read_only", region: "us-east" }] });
+      assert.deepEqual(outs.bucket_access, [{ cluster: "us-east-1", bucket_name: "logs", permissions: "read_only", region: "us-east" }]);
+      assert.deepEqual(outs.regions, ["us-east"]);
+    });
+
+    it("surfaces the API's validation error with status, field and reason", async () => {
+      const err = await rejection(() => p.create({ label: "bad-region", bucket_access: [{ bucket_name: "b1b", permissions: "read_only", region: "xx-nowhere" }] }));
+      assert.match(err.message, /HTTP 400/);
+      assert.match(err.message, /\[bucket_access\[0\]\.region\] Region not found/);
+      assert.equal(emu.keys().length, 0);
+    });
+  });
+
+  describe("read", () => {
+    it("keeps the secret from state, never [REDACTED], and shows an outside label change", async () => {
+      const { id, outs } = await created({ label: "read-me" });
+      emu.setLabel(Number(id), "renamed-outside");
+      emu.clearRequests();
+      const r = await p.read(id, outs);
+      assert.deepEqual(calls(emu), [`GET /object-storage/keys/${id}`]);
+      assert.equal(r.id, id);
+      assert.equal(r.props!.secret_key, outs.secret_key);
+      assert.equal(r.props!.label, "renamed-outside");
+      const noSecret = await p.read(id, undefined);
+      assert.equal(noSecret.props!.secret_key, undefined);
+      assert.ok(!JSON.stringify(noSecret).includes("[REDACTED]"));
+    });
+
+    it("returns no id when the key is gone (404)", async () => {
+      const { id, outs } = await created({ label: "gone-key" });
+      emu.revoke(Number(id));
+      assert.deepEqual(await p.read(id, outs), {});
+    });
+  });
+
+  describe("diff", () => {
+    it("calls no API and classifies update versus replace", async () => {
+      const { outs } = await created({ label: "diff-key", regions: ["us-east"] });
+      emu.clearRequests();
+      assert.deepEqual(await p.diff("1", outs, { label: "diff-key", regions: ["us-east"] }), { changes: false, replaces: [], deleteBeforeReplace: false });
+      assert.deepEqual(await p.diff("1", outs, { label: "diff-key-2" }), { changes: true, replaces: [], deleteBeforeReplace: false });
+      assert.deepEqual((await p.diff("1", outs, { label: "diff-key", bucket_access: [] })).replaces, ["bucket_access"]);
+      assert.equal(emu.requests.length, 0);
+    });
+  });
+
+  describe("update", () => {
+    it("sends one PUT with only the changed label and keeps the secret", async () => {
+      const { id, outs } = await created({ label: "before-label", regions: ["us-east"] });
+      emu.clearRequests();
+      const r = await p.update(id, outs, { label: "after-label", regions: ["us-east"] });
+      assert.deepEqual(calls(emu), [`PUT /object-storage/keys/${id}`]);
+      assert.deepEqual(emu.requests[0].body, { label: "after-label" });
+      assert.equal(r.outs!.label, "after-label");
+      assert.equal(r.outs!.secret_key, outs.secret_key);
+    });
+
+    it("sends the full regions list when regions change", async () => {
+      const { id, outs } = await created({ label: "regions-key", regions: ["us-east"] });
+      emu.clearRequests();
+      const r = await p.update(id, outs, { label: "regions-key", regions: ["us-east", "us-ord"] });
+      assert.deepEqual(emu.requests[0].body, { regions: ["us-east", "us-ord"] });
+      assert.deepEqual([...r.outs!.regions].sort(), ["us-east", "us-ord"]);
+    });
+
+    it("sends nothing when nothing changed", async () => {
+      const { id, outs } = await created({ label: "same-key" });
+      emu.clearRequests();
+      const r = await p.update(id, { ...outs, __provider: "x" } as KeyOutputs, { label: "same-key" });
+      assert.equal(emu.requests.length, 0);
+      assert.deepEqual(r.outs, outs);
+    });
+  });
+
+  describe("delete", () => {
+    it("revokes with one DELETE, and a key already gone counts as revoked", async () => {
+      const { id } = await created({ label: "delete-me" });
+      emu.clearRequests();
+      await p.delete(id);
+      assert.deepEqual(calls(emu), [`DELETE /object-storage/keys/${id}`]);
+      assert.equal(emu.keys().length, 0);
+      await p.delete(id);
+      assert.equal(emu.requests[1].status, 404);
+    });
+  });
+
+  describe("errors and settings", () => {
+    it("says the token is wrong or lacks the scope on 401, without echoing the token", async () => {
+      const bad = await providerFor(emu, { "linode:token": "wrong-token-value" });
+      const err = await rejection(() => bad.read("1"));
+      assert.match(err.message, /HTTP 401.*Invalid Token.*token is wrong, expired, or lacks the object_storage scope/);
+      assert.ok(!err.message.includes("wrong-token-value"));
+    });
+
+    it("names both ways to set a missing token", async () => {
+      const none = new ObjectStorageKeyProvider();
+      await none.configure({ config: stackConfig({ "linode:url": emu.url }) });
+      const saved = process.env.LINODE_TOKEN;
+      delete process.env.LINODE_TOKEN;
+      try {
+        const err = await rejection(() => none.read("1"));
+        assert.match(err.message, /linode:token/);
+        assert.match(err.message, /LINODE_TOKEN/);
+      } finally {
+        if (saved !== undefined) process.env.LINODE_TOKEN = saved;
+      }
+      assert.equal(emu.requests.length, 0);
+    });
+
+    it("prefers stack config over the environment, and reads the environment otherwise", () => {
+      const env = { LINODE_TOKEN: "from-env", LINODE_URL: "http://env.example", LINODE_API_VERSION: "v4beta" };
+      const s1 = resolveSettings(stackConfig({ "linode:token": "from-config" }), env);
+      assert.equal(s1.token, "from-config");
+      assert.equal(s1.baseUrl, "http://env.example/v4beta");
+      const s2 = resolveSettings(undefined, env);
+      assert.equal(s2.token, "from-env");
+      const s3 = resolveSettings(undefined, { LINODE_TOKEN: "t" });
+      assert.equal(s3.baseUrl, "https://api.linode.com/v4");
+    });
+
+    it("rejects a malformed retry setting, naming it", () => {
+      assert.throws(() => resolveSettings(stackConfig({ "linode:token": "t", "linode:maxRetries": "many" }), {}), /maxRetries.*linode:maxRetries.*LINODE_MAX_RETRIES/);
+    });
+
+    it("sends a User-Agent naming the package and version", async () => {
+      await created({ label: "ua-check" });
+      assert.equal(emu.requests[0].headers["user-agent"], USER_AGENT);
+      const pkg = require("../../package.json") as { name: string; version: string };
+      assert.equal(USER_AGENT, `${pkg.name}/${pkg.version}`);
+    });
+
+    it("fails clearly when a response does not decode", async () => {
+      const { id } = await created({ label: "decode-me" });
+      emu.inject({ kind: "status", status: 200, method: "GET", body: { id: Number(id), label: 5 } as unknown as string });
+      const err = await rejection(() => p.read(id));
+      assert.match(err.message, /cannot read \(label: expected string/);
+    });
+  });
+
+  describe("listing and reads for programs", () => {
+    it("lists every key across pages", async () => {
+      for (let i = 0; i < 60; i++) emu.createDirect({ label: `bulk-key-${i}` });
+      emu.clearRequests();
+      const client = createKeysClient(resolveSettings(stackConfig({ "linode:token": emu.token, "linode:url": emu.url }), {}));
+      const all = await client.listKeys(25);
+      assert.equal(all.length, 60);
+      assert.equal(new Set(all.map((k) => k.id)).size, 60);
+      assert.deepEqual(emu.requests.map((r) => r.query.page), ["1", "2", "3"]);
+    });
+
+    it("getObjectStorageKey(s) read with explicit settings and show [REDACTED] secrets", async () => {
+      const k = emu.createDirect({ label: "program-read" });
+      const one = await getObjectStorageKey(k.id, { token: emu.token, url: emu.url });
+      assert.equal(one!.label, "program-read");
+      assert.equal(one!.secret_key, "[REDACTED]");
+      assert.equal(await getObjectStorageKey(999999, { token: emu.token, url: emu.url }), undefined);
+      const all = await getObjectStorageKeys({ token: emu.token, url: emu.url });
+      assert.deepEqual(all.map((x) => x.id), [k.id]);
+    });
+  });
+});
