@@ -8,6 +8,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { KeyInputs, KeyOutputs, codecs, describeDecodeErrors } from "./codecs";
 import { createKeysClient, KeysClient } from "./client";
+import { AmbiguousCreateError } from "./errors";
 import { createBody, diffKey, toOutputs, updateBody, validateInputs } from "./rules";
 import { ConfigSource, resolveSettings } from "./settings";
 
@@ -50,10 +51,31 @@ export class ObjectStorageKeyProvider implements pulumi.dynamic.ResourceProvider
     return { changes: d.changes, replaces: d.replaces, deleteBeforeReplace: false };
   }
 
-  /** Creates the key with one POST; the secret from this answer is the only one Linode ever shows. */
+  /**
+   * Creates the key with one POST; the secret from this answer is the only one Linode ever shows.
+   * After an ambiguous failure that left exactly one key with the label, that key is handed to
+   * Pulumi as a partially created resource, so it is tracked rather than orphaned, and the next
+   * `pulumi up` replaces it (its secret is lost) and revokes it.
+   */
   async create(inputs: KeyInputs): Promise<pulumi.dynamic.CreateResult<KeyOutputs>> {
-    const key = await this.client().createKey(createBody(decodeInputs(inputs)));
-    return { id: String(key.id), outs: toOutputs(key) };
+    const client = this.client();
+    try {
+      const key = await client.createKey(createBody(decodeInputs(inputs)));
+      return { id: String(key.id), outs: toOutputs(key) };
+    } catch (err) {
+      if (!(err instanceof AmbiguousCreateError) || err.candidateIds.length !== 1) throw err;
+      const id = err.candidateIds[0];
+      const key = await client.getKey(id).catch(() => undefined);
+      const properties: Record<string, unknown> = key ? toOutputs(key) : { label: inputs.label };
+      properties.__provider = (inputs as unknown as Record<string, unknown>).__provider;
+      throw Object.assign(
+        new Error(
+          `${err.message.replace(/ Revoke any such key.*$/, "")} Pulumi now tracks key ${id} without its secret; ` +
+            `the next pulumi up replaces it with a new key and revokes ${id}.`,
+        ),
+        { id: String(id), properties, reasons: ["the key's secret was lost in an ambiguous create"] },
+      );
+    }
   }
 
   /** Reads the key with one GET; a 404 returns no id, so Pulumi drops it from state. */

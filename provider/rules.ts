@@ -240,7 +240,7 @@ function sameSet(a: readonly unknown[], b: readonly unknown[]): boolean {
 export interface KeyDiff {
   /** True when anything differs. */
   changes: boolean;
-  /** Properties whose change needs a new key: only `bucket_access`, which the API cannot update. */
+  /** Properties whose change needs a new key: `bucket_access`, which the API cannot update, and a lost `secret_key`. */
   replaces: string[];
   /** Properties that an in-place update changes: `label`, `regions`. */
   updates: string[];
@@ -263,6 +263,10 @@ export function diffKey(olds: Record<string, unknown>, news: Record<string, unkn
     const after = accessSignature(newAccess);
     if (JSON.stringify(before) !== JSON.stringify(after)) replaces.push("bucket_access");
   }
+
+  // A key whose secret Pulumi never saw (an ambiguous create it adopted) is useless to its
+  // consumers: replace it, which also revokes it.
+  if (typeof olds.secret_key !== "string") replaces.push("secret_key");
 
   if (isUnknown(news.label) || (typeof news.label === "string" && news.label.trim() !== olds.label)) updates.push("label");
 

@@ -22,7 +22,7 @@ const apiKey = (over: Partial<ApiKey> = {}): ApiKey =>
     id: 7,
     label: "my-key",
     access_key: "AKAKAKAKAKAKAKAKAKAK",
-    secret_key: "[REDACTED]",
+    secret_key: "fresh-secret-value",
     limited: false,
     bucket_access: null,
     regions: [
@@ -150,6 +150,11 @@ describe("rules: diff", () => {
     assert.deepEqual(diffKey(stored, news).replaces, ["bucket_access"]);
   });
 
+  it("replaces a key whose secret Pulumi never saw", () => {
+    const { secret_key: _lost, ...adopted } = olds();
+    assert.deepEqual(diffKey(adopted, { label: "my-key" }).replaces, ["secret_key"]);
+  });
+
   it("is conservative with unknowns and ignores __provider", () => {
     assert.deepEqual(diffKey(olds(), { label: "my-key", bucket_access: UNKNOWN }).replaces, ["bucket_access"]);
     assert.deepEqual(diffKey(olds(), { label: UNKNOWN }).updates, ["label"]);
@@ -176,9 +181,10 @@ describe("rules: request bodies and outputs", () => {
   });
 
   it("never stores [REDACTED] and keeps the known secret", () => {
-    assert.equal("secret_key" in toOutputs(apiKey()), false);
-    assert.equal(toOutputs(apiKey(), "[REDACTED]").secret_key, undefined);
-    assert.equal(toOutputs(apiKey(), "s3cr3t").secret_key, "s3cr3t");
+    const redacted = apiKey({ secret_key: "[REDACTED]" });
+    assert.equal("secret_key" in toOutputs(redacted), false);
+    assert.equal(toOutputs(redacted, "[REDACTED]").secret_key, undefined);
+    assert.equal(toOutputs(redacted, "s3cr3t").secret_key, "s3cr3t");
     assert.equal(toOutputs(apiKey({ secret_key: "fresh" }), "old").secret_key, "fresh");
   });
 
