@@ -1,0 +1,31 @@
+/**
+ * The example program: three Object Storage keys, one of each kind. Copy it into your own
+ * program and import from "pulumi-linode-objkey" instead of "../provider".
+ */
+import { ObjectStorageKey } from "../provider";
+
+/** Declares the example keys and returns the stack outputs. */
+export function exampleProgram() {
+  // Full access to every bucket: bucket_access left out.
+  const unlimited = new ObjectStorageKey("unlimited", { label: "example-unlimited" });
+
+  // Read-only access to one bucket; any change to bucket_access replaces the key.
+  const limited = new ObjectStorageKey("limited", {
+    label: "example-limited",
+    bucket_access: [{ bucket_name: "example-bucket", permissions: "read_only", region: "us-east" }],
+  });
+
+  // May list and create buckets in two regions only.
+  const regional = new ObjectStorageKey("regional", { label: "example-regional", regions: ["us-east", "us-ord"] });
+
+  return {
+    unlimitedAccessKey: unlimited.access_key,
+    unlimitedSecretKey: unlimited.secret_key,
+    limitedAccessKey: limited.access_key,
+    limitedSecretKey: limited.secret_key,
+    limitedBucketAccess: limited.bucket_access,
+    regionalAccessKey: regional.access_key,
+    regionalSecretKey: regional.secret_key,
+    regionalRegions: regional.regions,
+  };
+}
