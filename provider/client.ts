@@ -13,7 +13,7 @@ import * as https from "node:https";
 import axios from "axios";
 import type * as t from "io-ts";
 import { ApiKey, codecs, describeDecodeErrors } from "./codecs";
-import { AmbiguousCreateError, ApiErrorReason, LinodeApiError } from "./errors";
+import { ApiErrorReason, ambiguousCreateError, linodeApiError } from "./errors";
 import type { LinodeSettings } from "./settings";
 
 /** The User-Agent sent with every request: this package's name and version. */
@@ -181,9 +181,9 @@ export function createKeysClient(settings: LinodeSettings): KeysClient {
     }
     const reasons = reasonsOf(outcome.body);
     if (!reasons.length && outcome.kind === "response") {
-      return new LinodeApiError(operation, status, [{ reason: describe(outcome).replace(/^HTTP \d+ /, "") }], hint);
+      return linodeApiError(operation, status, [{ reason: describe(outcome).replace(/^HTTP \d+ /, "") }], hint);
     }
-    return new LinodeApiError(operation, status, reasons, hint);
+    return linodeApiError(operation, status, reasons, hint);
   }
 
   /** Sends one request with the retry rule; resolves to the decoded body, or `undefined` on an allowed 404. */
@@ -199,7 +199,7 @@ export function createKeysClient(settings: LinodeSettings): KeysClient {
       const outcome = await attempt(method, path, opts.body, opts.query);
       if (outcome.kind === "response" && outcome.status === 404 && opts.allow404) return undefined;
       const verdict = classify(method, outcome, bounds);
-      if (verdict.action === "ambiguous") throw new AmbiguousOutcome(describe(outcome));
+      if (verdict.action === "ambiguous") throw ambiguousOutcome(describe(outcome));
       if (verdict.action === "fail") throw failure(operation, outcome, attemptNo + 1);
       if (verdict.action === "retry") {
         if (attemptNo >= settings.maxRetries) throw failure(operation, outcome, attemptNo + 1);
@@ -212,7 +212,7 @@ export function createKeysClient(settings: LinodeSettings): KeysClient {
       const why = describeDecodeErrors(decoded.left);
       if (method === "POST") {
         const id = (outcome.kind === "response" && (outcome.body as { id?: unknown } | undefined)?.id) ?? undefined;
-        throw new AmbiguousOutcome(`HTTP 200 with a body this provider cannot read (${why})${typeof id === "number" ? `; it names key id ${id}` : ""}`);
+        throw ambiguousOutcome(`HTTP 200 with a body this provider cannot read (${why})${typeof id === "number" ? `; it names key id ${id}` : ""}`);
       }
       throw new Error(
         `Linode API answered ${operation} with a body this provider cannot read (${why}). ` +
@@ -238,7 +238,7 @@ export function createKeysClient(settings: LinodeSettings): KeysClient {
       try {
         return (await send("POST", "/object-storage/keys", ApiKeyCodec, { body }))!;
       } catch (err) {
-        if (!(err instanceof AmbiguousOutcome)) throw err;
+        if (!(err instanceof Error) || err.name !== AMBIGUOUS) throw err;
         let ids: number[] | undefined;
         let listFailure: string | undefined;
         try {
@@ -246,7 +246,7 @@ export function createKeysClient(settings: LinodeSettings): KeysClient {
         } catch (listErr) {
           listFailure = (listErr as Error).message;
         }
-        throw new AmbiguousCreateError(body.label, err.message, ids, listFailure);
+        throw ambiguousCreateError(body.label, err.message, ids, listFailure);
       }
     },
     updateKey: async (id, body) => (await send("PUT", `/object-storage/keys/${id}`, ApiKeyCodec, { body }))!,
@@ -254,5 +254,9 @@ export function createKeysClient(settings: LinodeSettings): KeysClient {
   };
 }
 
-/** Internal: a POST outcome that does not say whether the key exists. */
-class AmbiguousOutcome extends Error {}
+/** Internal tag of a POST outcome that does not say whether the key exists. */
+const AMBIGUOUS = "AmbiguousOutcome";
+
+function ambiguousOutcome(cause: string): Error {
+  return Object.assign(new Error(cause), { name: AMBIGUOUS });
+}

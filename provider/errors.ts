@@ -1,6 +1,11 @@
 /**
- * Error types the provider throws. Messages say what went wrong and what to do, and never carry
- * the token or a secret key: they end up in Pulumi's output and logs.
+ * Errors the provider throws. Messages say what went wrong and what to do, and never carry the
+ * token or a secret key: they end up in Pulumi's output and logs.
+ *
+ * They are plain `Error` objects tagged by `name`, not subclasses: Pulumi's closure serializer
+ * rewrites `super(message)` into `Error.call(this, message)`, which sets nothing, so a subclass
+ * loses its message once the provider is serialized. Test them with the `is…` guards, not
+ * `instanceof`.
  *
  * @packageDocumentation
  */
@@ -14,21 +19,13 @@ export interface ApiErrorReason {
 }
 
 /** The Linode API answered a request with an error status. */
-export class LinodeApiError extends Error {
+export interface LinodeApiError extends Error {
+  /** Always `"LinodeApiError"`. */
+  readonly name: "LinodeApiError";
   /** HTTP status, e.g. 400. */
   readonly status: number;
   /** The reasons from Linode's error body (empty when the body was not Linode's JSON). */
   readonly reasons: readonly ApiErrorReason[];
-
-  constructor(operation: string, status: number, reasons: readonly ApiErrorReason[], hint?: string) {
-    const detail = reasons.length
-      ? reasons.map((r) => (r.field ? `[${r.field}] ${r.reason}` : r.reason)).join("; ")
-      : "no error details in the response";
-    super(`Linode API error on ${operation}: HTTP ${status}: ${detail}${hint ? `. ${hint}` : ""}`);
-    this.name = "LinodeApiError";
-    this.status = status;
-    this.reasons = reasons;
-  }
 }
 
 /**
@@ -36,23 +33,44 @@ export class LinodeApiError extends Error {
  * reset or a timeout after the request was sent, or a 200 that did not decode). The request was
  * not repeated, so at most one key exists; `candidateIds` lists the keys that carry the label.
  */
-export class AmbiguousCreateError extends Error {
-  /** Ids of keys with the requested label found after the failure (may be empty). */
+export interface AmbiguousCreateError extends Error {
+  /** Always `"AmbiguousCreateError"`. */
+  readonly name: "AmbiguousCreateError";
+  /** Ids of keys with the requested label found after the failure (empty if none or unknown). */
   readonly candidateIds: readonly number[];
+}
 
-  constructor(label: string, cause: string, candidateIds: readonly number[] | undefined, listFailure?: string) {
-    const found =
-      candidateIds === undefined
-        ? `Listing keys to look for it failed too (${listFailure}), so check the keys labelled "${label}" yourself`
-        : candidateIds.length === 0
-          ? `No key labelled "${label}" exists now, so it was most likely not created`
-          : `Keys labelled "${label}" now: ${candidateIds.join(", ")}`;
-    super(
-      `Creating Object Storage key "${label}" failed ambiguously (${cause}): Linode may have created the key anyway, ` +
-        `and its secret cannot be read back. The request was not repeated, to avoid a duplicate key. ${found}. ` +
-        `Revoke any such key that Pulumi does not track (linode-cli object-storage keys-delete <id>, or the Cloud Manager), then run pulumi up again.`,
-    );
-    this.name = "AmbiguousCreateError";
-    this.candidateIds = candidateIds ?? [];
-  }
+/** True for an error made by {@link linodeApiError}. */
+export function isLinodeApiError(err: unknown): err is LinodeApiError {
+  return err instanceof Error && err.name === "LinodeApiError";
+}
+
+/** True for an error made by {@link ambiguousCreateError}. */
+export function isAmbiguousCreateError(err: unknown): err is AmbiguousCreateError {
+  return err instanceof Error && err.name === "AmbiguousCreateError";
+}
+
+/** Builds the error for an API error status on `operation` (e.g. `GET /object-storage/keys/1`). */
+export function linodeApiError(operation: string, status: number, reasons: readonly ApiErrorReason[], hint?: string): LinodeApiError {
+  const detail = reasons.length
+    ? reasons.map((r) => (r.field ? `[${r.field}] ${r.reason}` : r.reason)).join("; ")
+    : "no error details in the response";
+  const err = new Error(`Linode API error on ${operation}: HTTP ${status}: ${detail}${hint ? `. ${hint}` : ""}`);
+  return Object.assign(err, { name: "LinodeApiError" as const, status, reasons });
+}
+
+/** Builds the error for an ambiguous create of a key labelled `label`. */
+export function ambiguousCreateError(label: string, cause: string, candidateIds: readonly number[] | undefined, listFailure?: string): AmbiguousCreateError {
+  const found =
+    candidateIds === undefined
+      ? `Listing keys to look for it failed too (${listFailure}), so check the keys labelled "${label}" yourself`
+      : candidateIds.length === 0
+        ? `No key labelled "${label}" exists now, so it was most likely not created`
+        : `Keys labelled "${label}" now: ${candidateIds.join(", ")}`;
+  const err = new Error(
+    `Creating Object Storage key "${label}" failed ambiguously (${cause}): Linode may have created the key anyway, ` +
+      `and its secret cannot be read back. The request was not repeated, to avoid a duplicate key. ${found}. ` +
+      `Revoke any such key that Pulumi does not track (linode-cli object-storage keys-delete <id>, or the Cloud Manager), then run pulumi up again.`,
+  );
+  return Object.assign(err, { name: "AmbiguousCreateError" as const, candidateIds: candidateIds ?? [] });
 }

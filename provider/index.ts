@@ -7,5 +7,5 @@ export { ObjectStorageKey, ObjectStorageKeyArgs, BucketAccessArgs } from "./reso
 export { ObjectStorageKeyProvider } from "./provider";
 export { getObjectStorageKey, getObjectStorageKeys } from "./reads";
 export { LinodeSettingsOverrides } from "./settings";
-export { LinodeApiError, AmbiguousCreateError, ApiErrorReason } from "./errors";
+export { LinodeApiError, AmbiguousCreateError, ApiErrorReason, isLinodeApiError, isAmbiguousCreateError } from "./errors";
 export type { ApiKey, ApiBucketAccess, Permissions, RegionDetails, KeyInputs, KeyOutputs } from "./codecs";

@@ -8,7 +8,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { KeyInputs, KeyOutputs, codecs, describeDecodeErrors } from "./codecs";
 import { createKeysClient, KeysClient } from "./client";
-import { AmbiguousCreateError } from "./errors";
+import { isAmbiguousCreateError } from "./errors";
 import { createBody, diffKey, toOutputs, updateBody, validateInputs } from "./rules";
 import { ConfigSource, resolveSettings } from "./settings";
 
@@ -63,7 +63,7 @@ export class ObjectStorageKeyProvider implements pulumi.dynamic.ResourceProvider
       const key = await client.createKey(createBody(decodeInputs(inputs)));
       return { id: String(key.id), outs: toOutputs(key) };
     } catch (err) {
-      if (!(err instanceof AmbiguousCreateError) || err.candidateIds.length !== 1) throw err;
+      if (!isAmbiguousCreateError(err) || err.candidateIds.length !== 1) throw err;
       const id = err.candidateIds[0];
       const key = await client.getKey(id).catch(() => undefined);
       const properties: Record<string, unknown> = key ? toOutputs(key) : { label: inputs.label };

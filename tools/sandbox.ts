@@ -26,6 +26,8 @@ export interface Sandbox {
   envVars: Record<string, string>;
   /** The Pulumi CLI to use. */
   command: automation.PulumiCommand;
+  /** Path of the `pulumi` binary, for commands the Automation API does not offer. */
+  pulumiBin: string;
   /** Removes the temporary area. */
   cleanup(): void;
 }
@@ -76,6 +78,7 @@ export async function createSandbox(opts: { projectName: string; modulesFrom?: s
     passphrase,
     envVars,
     command,
+    pulumiBin: path.join(cliDir, "pulumi"),
     cleanup: () => fs.rmSync(dir, { recursive: true, force: true }),
   };
 }

@@ -1,0 +1,115 @@
+/**
+ * Engine test harness: an emulator, a sandboxed Pulumi area, an inline stack whose program
+ * declares whatever `spec` holds, and a record of every byte the engine printed.
+ */
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type * as automation from "@pulumi/pulumi/automation";
+import { startEmulator, Emulator, EmulatorOptions } from "../../emulator/server";
+import type { ObjectStorageKeyArgs } from "../../provider";
+import { createSandbox, inlineStack, Sandbox } from "../../tools/sandbox";
+
+/** The most verbose logging the CLI offers, on stderr so the suite can scan it. */
+export const VERBOSE = { logVerbosity: 11, logToStdErr: true, logFlow: true, debug: true, color: "never" as const };
+
+/** One engine run of the suite. */
+export interface EngineRun {
+  emu: Emulator;
+  sb: Sandbox;
+  stack: automation.Stack;
+  /** Keys the program declares, by resource name; edit it between operations. */
+  spec: Record<string, ObjectStorageKeyArgs>;
+  /** Everything the CLI printed on stdout and stderr, by verbosity. */
+  printed: { default: string[]; verbose: string[] };
+  /** Records one operation's output. */
+  record(result: { stdout: string; stderr: string }, verbose: boolean): void;
+  /** Stops the emulator and removes the sandbox. */
+  close(): Promise<void>;
+}
+
+/** Starts an emulator and an inline stack over `keys` from `resourceModule` (default: this repo's provider). */
+export async function engineRun(opts: {
+  stackName: string;
+  spec: Record<string, ObjectStorageKeyArgs>;
+  emulator?: EmulatorOptions;
+  config?: Record<string, string>;
+  resourceModule?: () => { ObjectStorageKey: typeof import("../../provider").ObjectStorageKey };
+}): Promise<EngineRun> {
+  const emu = await startEmulator(opts.emulator);
+  const sb = await createSandbox({ projectName: "objkey-engine-test", prefix: `objkey-${opts.stackName}-` });
+  const run: Partial<EngineRun> = { emu, sb, spec: opts.spec, printed: { default: [], verbose: [] } };
+  const program = async () => {
+    const { ObjectStorageKey } = opts.resourceModule ? opts.resourceModule() : require("../../provider");
+    const outputs: Record<string, unknown> = {};
+    for (const [name, args] of Object.entries(run.spec!)) {
+      const key = new ObjectStorageKey(name, args);
+      outputs[`${name}Id`] = key.id;
+      outputs[`${name}Secret`] = key.secret_key;
+      outputs[`${name}Label`] = key.label;
+    }
+    return outputs;
+  };
+  const config: Record<string, { value: string; secret?: boolean }> = {
+    "linode:token": { value: emu.token, secret: true },
+    "linode:url": { value: emu.url },
+  };
+  for (const [k, v] of Object.entries(opts.config ?? {})) config[k] = { value: v };
+  run.stack = await inlineStack(sb, opts.stackName, "objkey-engine-test", program, config);
+  run.record = (r, verbose) => run.printed![verbose ? "verbose" : "default"].push(r.stdout, r.stderr);
+  run.close = async () => {
+    sb.cleanup();
+    await emu.close();
+  };
+  return run as EngineRun;
+}
+
+/** Resources changed by an operation, other than `same`. */
+export function changes(summary: automation.UpdateSummary | undefined): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [op, n] of Object.entries(summary?.resourceChanges ?? {})) if (op !== "same" && n) out[op] = n;
+  return out;
+}
+
+/**
+ * The stack's keys from a plain `pulumi stack export` (the Automation API's exportStack shows
+ * secrets in plaintext): name → state.
+ */
+export async function stateKeys(run: EngineRun): Promise<Record<string, { id: string; inputs: Record<string, unknown>; outputs: Record<string, unknown> }>> {
+  const stdout = execFileSync(run.sb.pulumiBin, ["stack", "export", "--stack", run.stack.name], {
+    cwd: run.sb.workDir,
+    env: { ...process.env, ...run.sb.envVars },
+    encoding: "utf8",
+  });
+  const dep = JSON.parse(stdout) as { deployment: { resources?: unknown[] } };
+  const out: Record<string, { id: string; inputs: Record<string, unknown>; outputs: Record<string, unknown> }> = {};
+  for (const r of (dep.deployment.resources ?? []) as { type: string; urn: string; id: string; inputs: Record<string, unknown>; outputs: Record<string, unknown> }[]) {
+    if (r.type.endsWith(":ObjectStorageKey")) out[r.urn.split("::").pop()!] = r;
+  }
+  return out;
+}
+
+/** Every file under `dir`, with its bytes. */
+export function filesUnder(dir: string): { file: string; bytes: Buffer }[] {
+  const out: { file: string; bytes: Buffer }[] = [];
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isSymbolicLink()) continue;
+      if (e.isDirectory()) walk(p);
+      else if (e.isFile()) out.push({ file: p, bytes: fs.readFileSync(p) });
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+/** Milliseconds taken by `fn`, for the suite's timing report. */
+export async function timed<T>(timings: [string, number][], name: string, fn: () => Promise<T>): Promise<T> {
+  const start = Date.now();
+  try {
+    return await fn();
+  } finally {
+    timings.push([name, Date.now() - start]);
+  }
+}

@@ -1,0 +1,203 @@
+/**
+ * The engine-level suite: real `pulumi up`/`preview`/`refresh`/`destroy` runs of this provider
+ * against the emulator, asserting each step on Pulumi's result and on the emulator's keys.
+ * Fails (never skips) when no Pulumi CLI can be had.
+ */
+import { strict as assert } from "node:assert";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { EngineRun, VERBOSE, changes, engineRun, filesUnder, stateKeys, timed } from "./harness";
+
+const timings: [string, number][] = [];
+
+describe("engine: the key lifecycle under a real pulumi CLI", function () {
+  let run: EngineRun;
+  const secrets = new Set<string>();
+  const started = Date.now();
+  const collectSecrets = () => run.emu.keys().forEach((k) => secrets.add(k.secret_key));
+  const labels = () => run.emu.keys().map((k) => k.label).sort();
+  // Most steps run at the default verbosity; some with the most verbose logging (VERBOSE).
+  const up = async (name: string, verbose = false) => {
+    const r = await timed(timings, name, () => run.stack.up(verbose ? VERBOSE : { color: "never" }));
+    run.record(r, verbose);
+    collectSecrets();
+    return r;
+  };
+  const outputs = async () => {
+    const o = await run.stack.outputs();
+    return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, v.value as string]));
+  };
+
+  before(async () => {
+    run = await timed(timings, "setup (emulator, sandbox, stack)", () =>
+      engineRun({
+        stackName: "lifecycle",
+        spec: {
+          unlimited: { label: "e2e-unlimited" },
+          limited: { label: "e2e-limited", bucket_access: [{ bucket_name: "e2e-bucket", permissions: "read_only", region: "us-east" }] },
+          regional: { label: "e2e-regional", regions: ["us-east"] },
+        },
+      }),
+    );
+  });
+
+  after(async () => {
+    await run?.close();
+    console.log("\n    engine suite timings (ms):");
+    for (const [name, ms] of timings) console.log(`      ${name.padEnd(44)} ${ms}`);
+  });
+
+  it("1. up creates the program's keys, and the emulator holds exactly those", async () => {
+    const r = await up("up (create 3 keys)");
+    assert.deepEqual(changes(r.summary), { create: 4 });
+    assert.deepEqual(labels(), ["e2e-limited", "e2e-regional", "e2e-unlimited"]);
+    const o = await outputs();
+    for (const k of run.emu.keys()) {
+      const name = k.label.replace("e2e-", "");
+      assert.equal(o[`${name}Id`], String(k.id));
+      assert.equal(o[`${name}Secret`], k.secret_key);
+    }
+  });
+
+  it("2. a second up, preview --expect-no-changes and refresh --expect-no-changes change nothing", async () => {
+    const r = await up("second up");
+    assert.deepEqual(changes(r.summary), {});
+    const p = await timed(timings, "preview --expect-no-changes (verbose)", () => run.stack.preview({ ...VERBOSE, expectNoChanges: true }));
+    run.record(p, true);
+    const f = await timed(timings, "refresh --expect-no-changes (verbose)", () => run.stack.refresh({ ...VERBOSE, expectNoChanges: true }));
+    run.record(f, true);
+    assert.deepEqual(changes(f.summary), {});
+  });
+
+  it("3. a label change updates in place: same id, same secret", async () => {
+    const before = await outputs();
+    run.spec.unlimited = { label: "e2e-unlimited-renamed" };
+    run.emu.clearRequests();
+    const r = await up("up (label change, verbose)", true);
+    assert.deepEqual(changes(r.summary), { update: 1 });
+    const after = await outputs();
+    assert.equal(after.unlimitedId, before.unlimitedId);
+    assert.equal(after.unlimitedSecret, before.unlimitedSecret);
+    assert.deepEqual(run.emu.requests.filter((q) => q.method !== "GET").map((q) => [q.method, q.body]), [["PUT", { label: "e2e-unlimited-renamed" }]]);
+  });
+
+  it("4. a bucket_access change replaces the key, creating the new one before revoking the old", async () => {
+    const before = await outputs();
+    run.spec.limited = { label: "e2e-limited", bucket_access: [{ bucket_name: "e2e-bucket", permissions: "read_write", region: "us-east" }] };
+    run.emu.clearRequests();
+    const r = await up("up (bucket_access change)");
+    assert.deepEqual(changes(r.summary), { replace: 1 });
+    const after = await outputs();
+    assert.notEqual(after.limitedId, before.limitedId);
+    assert.notEqual(after.limitedSecret, before.limitedSecret);
+    const writes = run.emu.requests.filter((q) => q.method !== "GET").map((q) => `${q.method} ${q.path}`);
+    assert.deepEqual(writes, ["POST /v4/object-storage/keys", `DELETE /v4/object-storage/keys/${before.limitedId}`]);
+    assert.equal(run.emu.keys().some((k) => String(k.id) === before.limitedId), false);
+    assert.equal(run.emu.keys().find((k) => String(k.id) === after.limitedId)!.bucket_access![0].permissions, "read_write");
+  });
+
+  it("5. a regions change updates in place", async () => {
+    const before = await outputs();
+    run.spec.regional = { label: "e2e-regional", regions: ["us-east", "us-ord"] };
+    run.emu.clearRequests();
+    const r = await up("up (regions change)");
+    assert.deepEqual(changes(r.summary), { update: 1 });
+    assert.equal((await outputs()).regionalId, before.regionalId);
+    const key = run.emu.keys().find((k) => String(k.id) === before.regionalId)!;
+    assert.deepEqual([...new Set(key.regions.map((x) => x.id))].sort(), ["us-east", "us-ord"]);
+  });
+
+  it("6. a label changed outside Pulumi shows in refresh, and the next up restores it", async () => {
+    const id = Number((await outputs()).regionalId);
+    run.emu.setLabel(id, "changed-by-hand");
+    const f = await timed(timings, "refresh (label drift)", () => run.stack.refresh({ color: "never" }));
+    run.record(f, false);
+    assert.deepEqual(changes(f.summary), { update: 1 });
+    assert.equal((await stateKeys(run)).regional.outputs.label, "changed-by-hand");
+    await up("up (restore label)");
+    assert.equal(run.emu.keys().find((k) => k.id === id)!.label, "e2e-regional");
+  });
+
+  it("7. a key revoked outside Pulumi is dropped by refresh and recreated by the next up", async () => {
+    const id = Number((await outputs()).unlimitedId);
+    run.emu.revoke(id);
+    const f = await timed(timings, "refresh (revoked key)", () => run.stack.refresh({ color: "never" }));
+    run.record(f, false);
+    assert.deepEqual(changes(f.summary), { delete: 1 });
+    assert.equal((await stateKeys(run)).unlimited, undefined);
+    const r = await up("up (recreate revoked key)");
+    assert.deepEqual(changes(r.summary), { create: 1 });
+    const o = await outputs();
+    assert.notEqual(o.unlimitedId, String(id));
+    assert.deepEqual(labels(), ["e2e-limited", "e2e-regional", "e2e-unlimited-renamed"]);
+  });
+
+  it("8a. stack export holds secret_key only as ciphertext", async () => {
+    const state = await stateKeys(run);
+    for (const [name, r] of Object.entries(state)) {
+      const s = r.outputs.secret_key as Record<string, unknown>;
+      assert.equal(typeof s, "object", `${name}.secret_key is not a secret object`);
+      assert.equal(s["4dabf18193072939515e22adb298388d"], "1b47061264138c4ac30d75fd1eb44270");
+      assert.equal(typeof s.ciphertext, "string");
+      assert.equal("plaintext" in s, false);
+    }
+  });
+
+  it("9. measures the serialized provider's bytes per resource in state", async () => {
+    const state = await stateKeys(run);
+    const sizes = Object.values(state).map((r) => ({
+      inputs: Buffer.byteLength(String(r.inputs.__provider)),
+      outputs: Buffer.byteLength(String(r.outputs.__provider)),
+    }));
+    const perResource = sizes[0].inputs + sizes[0].outputs;
+    console.log(`      __provider in state: ${sizes[0].inputs} bytes in inputs + ${sizes[0].outputs} in outputs = ${perResource} bytes per key`);
+    assert.ok(sizes.every((s) => s.inputs > 0 && s.outputs > 0));
+  });
+
+  it("10. destroy leaves the emulator with no keys", async () => {
+    const d = await timed(timings, "destroy (verbose)", () => run.stack.destroy(VERBOSE));
+    run.record(d, true);
+    collectSecrets();
+    assert.equal(run.emu.keys().length, 0);
+  });
+
+  it("8b. the token, every secret key and the passphrase appear nowhere: state, backend, temp files, requests, output", async () => {
+    const needles = [run.emu.token, run.sb.passphrase, ...secrets];
+    const nameOf = (n: string) => (n === run.emu.token ? "the token" : n === run.sb.passphrase ? "the passphrase" : "a secret key");
+    assert.ok(secrets.size >= 5, `expected the run to have issued at least 5 secrets, saw ${secrets.size}`);
+    const sources: { name: string; bytes: Buffer }[] = [
+      ...run.printed.default.map((text, i) => ({ name: `cli output #${i}`, bytes: Buffer.from(text) })),
+      ...filesUnder(run.sb.dir).map((f) => ({ name: f.file, bytes: f.bytes })),
+      { name: "emulator request log (bodies, headers without Authorization)", bytes: Buffer.from(JSON.stringify(run.emu.requests)) },
+    ];
+    // Temporary files the run wrote outside the sandbox (e.g. Pulumi's own log files).
+    for (const e of fs.readdirSync(os.tmpdir(), { withFileTypes: true })) {
+      const p = path.join(os.tmpdir(), e.name);
+      try {
+        const st = fs.statSync(p);
+        if (st.mtimeMs < started || p === run.sb.dir) continue;
+        if (st.isFile() && st.size < 64 << 20) sources.push({ name: p, bytes: fs.readFileSync(p) });
+        else if (st.isDirectory()) for (const f of filesUnder(p)) if (f.bytes.length < 64 << 20) sources.push({ name: f.file, bytes: f.bytes });
+      } catch {
+        // vanished or unreadable: not ours
+      }
+    }
+    const hits = sources.flatMap((s) => needles.filter((n) => s.bytes.includes(n)).map((n) => `${s.name} holds ${nameOf(n)}`));
+    const bytes = sources.reduce((n, s) => n + s.bytes.length, 0);
+    console.log(`      secret scan (default verbosity output, files, requests): ${sources.length} sources, ${bytes} bytes, ${needles.length} needles, ${hits.length} hits`);
+    assert.deepEqual(hits, []);
+
+    // With -v=11 --debug --logflow, Pulumi itself logs plugin RPC payloads: values of secrets
+    // included. Every hit there must be one of those engine/SDK log lines, never ours.
+    const pulumiRpcLog = /(Marshaling|Unmarshaling) property for RPC\[|RegisterResource RPC finished|RegisterResourceOutputs RPC|^\s*,access_key,/;
+    const verboseLines = run.printed.verbose.join("\n").split("\n");
+    const leaks = verboseLines.filter((l) => needles.some((n) => l.includes(n)));
+    const ours = leaks.filter((l) => !pulumiRpcLog.test(l));
+    console.log(
+      `      secret scan (-v=11 --debug --logflow output): ${verboseLines.length} lines, ${Buffer.byteLength(verboseLines.join("\n"))} bytes; ` +
+        `${leaks.length} lines hold a needle, all in Pulumi's own RPC debug logs: ${ours.length === 0}`,
+    );
+    assert.deepEqual(ours.map((l) => l.slice(0, 120)), []);
+  });
+});

@@ -1,0 +1,298 @@
+/**
+ * The provider as the engine sees it: serialized by Pulumi's closure serializer (exactly as
+ * `pulumi.dynamic.Resource` does), loaded back with require-from-string as the provider process
+ * does, configured, and run against the emulator. Also checks what the text carries: no token,
+ * no config value, no library code by value, and a bounded size.
+ */
+import { strict as assert } from "node:assert";
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { startEmulator, Emulator } from "../emulator/server";
+import { ObjectStorageKeyProvider } from "../provider";
+import type { KeyInputs, KeyOutputs } from "../provider/codecs";
+import { FAST_RETRIES, calls, rejection, stackConfig } from "./helpers";
+
+type LoadedProvider = Required<pulumi.dynamic.ResourceProvider<KeyInputs, KeyOutputs>>;
+
+/** Distinctive values that must never reach the serialized text. */
+const CANARY_TOKEN = "tok-serialization-canary-5c0ffee5d00d";
+const CANARY_ENV_TOKEN = "env-serialization-canary-8badf00d1dea";
+const CANARY_URL = "http://canary-url.invalid:4567";
+
+/** Where the provider and its client keep per-process caches (see codecs.ts, provider.ts). */
+const CODECS_SLOT = Symbol.for("pulumi-linode-objkey/codecs");
+
+/** The directory of the @pulumi/pulumi the project uses; require-from-string is resolved from there, as the provider process does. */
+const PULUMI_DIR = path.dirname(require.resolve("@pulumi/pulumi"));
+const REQUIRE_FROM_STRING = require.resolve("require-from-string", { paths: [PULUMI_DIR] });
+const requireFromString = require(REQUIRE_FROM_STRING) as (code: string) => { handler(): unknown };
+
+/** Serializes a provider exactly as `pulumi.dynamic.Resource` does (dynamic/index.js serializeFunctionMaybeSecret). */
+async function serialize(provider: ObjectStorageKeyProvider): Promise<pulumi.runtime.SerializedFunction> {
+  return pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true });
+}
+
+/** Loads serialized text as cmd/dynamic-provider's getProvider does. */
+function load(text: string): LoadedProvider {
+  return requireFromString(text).handler() as LoadedProvider;
+}
+
+/** `require("x")` targets in the text, in order of appearance. */
+function requireTargets(text: string): string[] {
+  return [...text.matchAll(/\brequire\("([^"]+)"\)/g)].map((m) => m[1]);
+}
+
+/** The text's top-level `function __name(...)` blocks, each with its size and the source name in its `/*name*\/` comment. */
+function functionBlocks(text: string): { id: string; name: string; bytes: number }[] {
+  const starts = [...text.matchAll(/^function (__\w+)\(/gm)];
+  return starts.map((m, i) => {
+    const end = i + 1 < starts.length ? starts[i + 1].index! : text.length;
+    const block = text.slice(m.index!, end);
+    const name = /return (?:async )?function\*? ?\/\*([^*]+)\*\//.exec(block)?.[1] ?? m[1];
+    return { id: m[1], name, bytes: Buffer.byteLength(block) };
+  });
+}
+
+describe("serialized provider", () => {
+  let emu: Emulator;
+  let text: string;
+  let containsSecrets: boolean;
+
+  before(async () => {
+    emu = await startEmulator({ tokens: [CANARY_TOKEN] });
+    // Configured with the canary token and URL before serializing, with the env canary set while serializing.
+    const provider = new ObjectStorageKeyProvider();
+    await provider.configure({ config: stackConfig({ "linode:token": CANARY_TOKEN, "linode:url": CANARY_URL }) });
+    const saved = process.env.LINODE_TOKEN;
+    process.env.LINODE_TOKEN = CANARY_ENV_TOKEN;
+    try {
+      const sf = await serialize(provider);
+      text = sf.text;
+      containsSecrets = sf.containsSecrets;
+    } finally {
+      if (saved === undefined) delete process.env.LINODE_TOKEN;
+      else process.env.LINODE_TOKEN = saved;
+    }
+  });
+  after(() => emu.close());
+  beforeEach(() => emu.reset());
+
+  describe("contents", () => {
+    it("holds no token, no URL and no environment value, although the instance was configured before serializing", async () => {
+      assert.ok(!text.includes(CANARY_TOKEN), "stack config token in the text");
+      assert.ok(!text.includes(CANARY_ENV_TOKEN), "LINODE_TOKEN value in the text");
+      assert.ok(!text.includes("canary-url"), "stack config URL in the text");
+      assert.equal(containsSecrets, false);
+      // "Authorization" occurs only in createKeysClient's source, as a template reading the token when a call runs;
+      // no header value is serialized.
+      const headerValues = [...text.matchAll(/Authorization["']?\s*:\s*(\S+)/g)].map((m) => m[1]);
+      assert.deepEqual(headerValues, ["`Bearer"]);
+      assert.doesNotMatch(text, /Bearer (?!\$\{settings\.token\}`)/);
+      // The instance really holds that config: a fresh instance configured the same way can call the API.
+      const sameConfig = new ObjectStorageKeyProvider();
+      await sameConfig.configure({ config: stackConfig({ "linode:token": CANARY_TOKEN, "linode:url": emu.url, ...FAST_RETRIES }) });
+      assert.deepEqual(await sameConfig.read("12345"), {});
+      assert.equal(emu.requests[0].authorized, true);
+    });
+
+    it("serializes the same text whether or not the instance was configured", async () => {
+      const fresh = await serialize(new ObjectStorageKeyProvider());
+      assert.equal(fresh.text, text);
+    });
+
+    it("references io-ts and axios only through require(...), never their code by value", () => {
+      const targets = requireTargets(text);
+      assert.deepEqual([...new Set(targets)].sort(), ["axios/dist/node/axios.cjs", "http", "https", "io-ts/lib/index.js"]);
+      // Markers of the libraries' own code: present in their sources, absent from the text.
+      const ioTs = readFileSync(require.resolve("io-ts"), "utf8");
+      const axiosSrc = readFileSync(require.resolve("axios"), "utf8");
+      for (const marker of ["this.validate", "_this.validate"]) {
+        assert.ok(ioTs.includes(marker), `io-ts source lacks ${marker}`);
+        assert.ok(!text.includes(marker), `io-ts code by value: ${marker}`);
+      }
+      for (const marker of ["function mergeConfig", "class AxiosHeaders", "class InterceptorManager"]) {
+        assert.ok(axiosSrc.includes(marker), `axios source lacks ${marker}`);
+        assert.ok(!text.includes(marker), `axios code by value: ${marker}`);
+      }
+      assert.ok(!text.includes("node_modules"), "an absolute node_modules path in the text");
+      assert.ok(!text.includes(process.cwd()), "the project path in the text");
+    });
+
+    it(`stays under 64 KiB (size and breakdown logged)`, () => {
+      const bytes = Buffer.byteLength(text);
+      const targets = requireTargets(text);
+      const fns = functionBlocks(text);
+      const fnBytes = fns.reduce((n, f) => n + f.bytes, 0);
+      const largest = [...fns].sort((a, b) => b.bytes - a.bytes).slice(0, 5);
+      console.log(
+        `      serialized provider: ${bytes} bytes; ${targets.length} require(...) references (${targets.join(", ")}); ` +
+          `${fns.length} serialized functions totalling ${fnBytes} bytes, ${bytes - fnBytes} bytes of wiring; ` +
+          `largest: ${largest.map((f) => `${f.name} ${f.bytes}`).join(", ")}`,
+      );
+      assert.equal(fns.length, (text.match(/^function __/gm) ?? []).length);
+      assert.ok(bytes < 64 * 1024, `serialized provider is ${bytes} bytes`);
+    });
+  });
+
+  describe("loaded back as the provider process does", () => {
+    let loaded: LoadedProvider;
+    let savedCodecs: unknown;
+
+    before(async () => {
+      // Earlier tests in this process may have built the codecs through the real module; forget
+      // them so the loaded copy must build its own from the serialized makeCodecs.
+      const holder = globalThis as unknown as Record<symbol, unknown>;
+      savedCodecs = holder[CODECS_SLOT];
+      delete holder[CODECS_SLOT];
+      loaded = load(text);
+      await loaded.configure({ config: stackConfig({ "linode:token": CANARY_TOKEN, "linode:url": emu.url, ...FAST_RETRIES }) });
+    });
+    after(() => {
+      const holder = globalThis as unknown as Record<symbol, unknown>;
+      if (savedCodecs === undefined) delete holder[CODECS_SLOT];
+      else holder[CODECS_SLOT] = savedCodecs;
+    });
+
+    it("is a copy, not the class this process loaded", () => {
+      assert.ok(!(loaded instanceof ObjectStorageKeyProvider));
+      assert.notEqual(loaded.create, ObjectStorageKeyProvider.prototype.create);
+      for (const verb of ["configure", "check", "diff", "create", "read", "update", "delete"] as const) {
+        assert.equal(typeof loaded[verb], "function", verb);
+      }
+    });
+
+    it("runs check, create, read, update (one PUT), diff and delete against the emulator", async () => {
+      const checked = await loaded.check({} as KeyInputs, {
+        __provider: text,
+        label: "  round-trip  ",
+        bucket_access: [{ bucket_name: "rt-bucket", permissions: "read_write", region: "us-east" }],
+        regions: ["us-east", "us-east"],
+      } as unknown as KeyInputs);
+      assert.equal(checked.failures, undefined);
+      assert.deepEqual(checked.inputs, {
+        label: "round-trip",
+        bucket_access: [{ bucket_name: "rt-bucket", permissions: "read_write", region: "us-east" }],
+        regions: ["us-east"],
+      });
+      assert.equal(emu.requests.length, 0, "check calls no API");
+
+      const created = await loaded.create(checked.inputs!);
+      assert.deepEqual(calls(emu), ["POST /object-storage/keys"]);
+      const [stored] = emu.keys();
+      assert.equal(created.id, String(stored.id));
+      assert.equal(created.outs!.secret_key, stored.secret_key);
+      assert.equal(created.outs!.access_key, stored.access_key);
+      assert.equal(created.outs!.limited, true);
+      assert.deepEqual(created.outs!.regions, ["us-east"]);
+
+      emu.clearRequests();
+      const read = await loaded.read(created.id, created.outs);
+      assert.deepEqual(calls(emu), [`GET /object-storage/keys/${created.id}`]);
+      assert.deepEqual(read, { id: created.id, props: created.outs });
+
+      emu.clearRequests();
+      const updated = await loaded.update(created.id, created.outs!, { ...checked.inputs!, label: "round-trip-2" });
+      assert.deepEqual(calls(emu), [`PUT /object-storage/keys/${created.id}`]);
+      assert.deepEqual(emu.requests[0].body, { label: "round-trip-2" });
+      assert.equal(emu.keys()[0].label, "round-trip-2");
+      assert.equal(updated.outs!.label, "round-trip-2");
+      assert.equal(updated.outs!.secret_key, stored.secret_key);
+
+      emu.clearRequests();
+      const olds = { ...updated.outs!, __provider: text } as KeyOutputs;
+      assert.deepEqual(await loaded.diff(created.id, olds, { ...checked.inputs!, label: "round-trip-2" }), {
+        changes: false,
+        replaces: [],
+        deleteBeforeReplace: false,
+      });
+      assert.deepEqual(await loaded.diff(created.id, olds, { ...checked.inputs!, label: "round-trip-3" }), {
+        changes: true,
+        replaces: [],
+        deleteBeforeReplace: false,
+      });
+      assert.deepEqual((await loaded.diff(created.id, olds, { label: "round-trip-2", regions: ["us-east"] })).replaces, ["bucket_access"]);
+      assert.equal(emu.requests.length, 0, "diff calls no API");
+
+      await loaded.delete(created.id, updated.outs!);
+      assert.deepEqual(calls(emu), [`DELETE /object-storage/keys/${created.id}`]);
+      assert.deepEqual(emu.keys(), []);
+    });
+
+    it("builds its own io-ts codecs from the serialized code, and they decode", async () => {
+      const holder = globalThis as unknown as Record<symbol, unknown>;
+      const before = holder[CODECS_SLOT];
+      const r = await loaded.check({} as KeyInputs, { label: "codec-check", bucket_access: [{ bucket_name: "b", permissions: "rw" }] } as unknown as KeyInputs);
+      assert.deepEqual(r.failures!.map((f) => f.property), ["bucket_access[0].bucket_name", "bucket_access[0].permissions", "bucket_access[0].region"]);
+      // create decodes both the inputs and the API's answer through the codecs.
+      const created = await loaded.create({ label: "codec-key" });
+      assert.equal(created.outs!.label, "codec-key");
+      const built = holder[CODECS_SLOT] as { ApiKey?: { decode?: unknown } } | undefined;
+      assert.ok(built && typeof built.ApiKey?.decode === "function");
+      assert.ok(before === undefined || before === built, "codecs came from this process's real module");
+      assert.notEqual(built, savedCodecs);
+    });
+
+    it("reports an API error from the copy with status and hint, without the token", async () => {
+      const wrong = load(text);
+      await wrong.configure({ config: stackConfig({ "linode:token": "wrong-token-for-copy", "linode:url": emu.url, ...FAST_RETRIES }) });
+      const err = await rejection(() => wrong.read("1"));
+      assert.equal(err.name, "LinodeApiError");
+      assert.ok(err instanceof Error, "the copy's LinodeApiError is not an Error");
+      assert.equal(typeof err.message, "string", "the copy's LinodeApiError has no message");
+      assert.match(err.message, /HTTP 401.*Invalid Token.*token is wrong, expired, or lacks the object_storage scope/);
+      assert.ok(!err.message.includes("wrong-token-for-copy"));
+    });
+
+    it("turns an ambiguous create into a partial create: the serialized error classes still match", async () => {
+      emu.inject({ kind: "error-after-create" });
+      const err = (await rejection(() => loaded.create({ label: "ambiguous-copy" }))) as Error & { id?: string; properties?: Record<string, unknown> };
+      const [stored] = emu.keys();
+      assert.ok(stored, "the emulator made the key");
+      assert.ok(!(err instanceof TypeError), `create threw ${err.name}: ${err.message}`);
+      assert.deepEqual(calls(emu), ["POST /object-storage/keys", "GET /object-storage/keys", `GET /object-storage/keys/${stored.id}`]);
+      assert.equal(err.id, String(stored.id));
+      assert.equal(err.properties!.label, "ambiguous-copy");
+      assert.equal(err.properties!.secret_key, undefined);
+      assert.match(err.message, new RegExp(`Pulumi now tracks key ${stored.id} without its secret`));
+    });
+  });
+
+  it("loads and runs in a fresh Node process that has none of the provider's modules", async () => {
+    const script = `
+      const fs = require("node:fs");
+      const text = fs.readFileSync(0, "utf8");
+      const rfs = require(require.resolve("require-from-string", { paths: [${JSON.stringify(PULUMI_DIR)}] }));
+      (async () => {
+        const p = rfs(text).handler();
+        const values = { "linode:token": process.env.T, "linode:url": process.env.U, ...${JSON.stringify(FAST_RETRIES)} };
+        await p.configure({ config: { get: (k) => values[k], require: (k) => values[k] } });
+        const checked = await p.check({}, { label: "fresh-process", regions: ["us-ord"] });
+        const created = await p.create(checked.inputs);
+        await p.delete(created.id, created.outs);
+        const loadedOwn = Object.keys(require.cache).filter((f) => f.includes("/dist/provider/"));
+        process.stdout.write(JSON.stringify({ id: created.id, secret: created.outs.secret_key, loadedOwn }));
+      })().catch((e) => { process.stderr.write(String(e && e.stack || e)); process.exit(1); });
+    `;
+    const child = spawn(process.execPath, ["-e", script], {
+      cwd: path.resolve(__dirname, "../.."),
+      env: { PATH: process.env.PATH ?? "", T: CANARY_TOKEN, U: emu.url },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let out = "";
+    let errText = "";
+    child.stdout.on("data", (c: Buffer) => (out += c));
+    child.stderr.on("data", (c: Buffer) => (errText += c));
+    child.stdin.end(text);
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    assert.equal(code, 0, errText);
+    const result = JSON.parse(out) as { id: string; secret: string; loadedOwn: string[] };
+    assert.deepEqual(result.loadedOwn, []);
+    assert.deepEqual(calls(emu), ["POST /object-storage/keys", `DELETE /object-storage/keys/${result.id}`]);
+    assert.deepEqual(emu.requests[0].body, { label: "fresh-process", regions: ["us-ord"] });
+    assert.equal(typeof result.secret, "string");
+    assert.ok(result.secret.length > 0);
+    assert.deepEqual(emu.keys(), []);
+  });
+});
