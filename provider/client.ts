@@ -241,10 +241,18 @@ export function createKeysClient(settings: LinodeSettings): KeysClient {
         if (!(err instanceof Error) || err.name !== AMBIGUOUS) throw err;
         let ids: number[] | undefined;
         let listFailure: string | undefined;
-        try {
-          ids = (await listKeys()).filter((k) => k.label === body.label).map((k) => k.id);
-        } catch (listErr) {
-          listFailure = (listErr as Error).message;
+        // A request that timed out or was cut may still be running on Linode's side: look again
+        // a few times over one timeout before saying no key was made.
+        const mayStillRun = /no answer within|connection error/.test(err.message);
+        for (let look = 0; look < (mayStillRun ? 4 : 1); look++) {
+          if (look > 0) await new Promise((resolve) => setTimeout(resolve, settings.timeoutMs / 3));
+          try {
+            ids = (await listKeys()).filter((k) => k.label === body.label).map((k) => k.id);
+            listFailure = undefined;
+          } catch (listErr) {
+            listFailure = (listErr as Error).message;
+          }
+          if (ids && ids.length > 0) break;
         }
         throw ambiguousCreateError(body.label, err.message, ids, listFailure);
       }

@@ -55,7 +55,7 @@ export function linodeApiError(operation: string, status: number, reasons: reado
   const detail = reasons.length
     ? reasons.map((r) => (r.field ? `[${r.field}] ${r.reason}` : r.reason)).join("; ")
     : "no error details in the response";
-  const err = new Error(`Linode API error on ${operation}: HTTP ${status}: ${detail}${hint ? `. ${hint}` : ""}`);
+  const err = new Error(`Linode API error on ${operation}: HTTP ${status}: ${detail.replace(/\.$/, "")}${hint ? `. ${hint}` : ""}`);
   return Object.assign(err, { name: "LinodeApiError" as const, status, reasons });
 }
 
@@ -65,7 +65,7 @@ export function ambiguousCreateError(label: string, cause: string, candidateIds:
     candidateIds === undefined
       ? `Listing keys to look for it failed too (${listFailure}), so check the keys labelled "${label}" yourself`
       : candidateIds.length === 0
-        ? `No key labelled "${label}" exists now, so it was most likely not created`
+        ? `No key labelled "${label}" appeared, so it was most likely not created; if one appears later, revoke it`
         : `Keys labelled "${label}" now: ${candidateIds.join(", ")}`;
   const err = new Error(
     `Creating Object Storage key "${label}" failed ambiguously (${cause}): Linode may have created the key anyway, ` +

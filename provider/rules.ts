@@ -104,7 +104,7 @@ export function validateInputs(raw: Record<string, unknown>): { inputs: Record<s
     const length = [...trimmed].length;
     if (length < LABEL_MIN || length > LABEL_MAX) {
       fail("label", `must be ${LABEL_MIN} to ${LABEL_MAX} characters long after trimming spaces (Linode's rule); it has ${length}`);
-    } else if (/[\u0000-\u001f\u007f]/.test(trimmed)) {
+    } else if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(trimmed)) {
       fail("label", "must not contain control characters such as newlines or tabs");
     } else inputs.label = trimmed;
   }
@@ -182,8 +182,8 @@ function validateAccess(
   if (bucket_name === undefined || bucket_name === null) flag(`${path}.bucket_name`, "is required");
   else if (!isUnknown(bucket_name)) {
     if (typeof bucket_name !== "string") flag(`${path}.bucket_name`, `must be a string, not ${typeName(bucket_name)}`);
-    else if (!BUCKET_NAME.test(bucket_name) || bucket_name.includes("..")) {
-      flag(`${path}.bucket_name`, `"${bucket_name.slice(0, 70)}" is not a valid bucket name: 3 to 63 lower-case letters, digits, dots and dashes, starting and ending with a letter or digit`);
+    else if (!BUCKET_NAME.test(bucket_name) || /\.\.|\.-|-\./.test(bucket_name) || /^\d+\.\d+\.\d+\.\d+$/.test(bucket_name)) {
+      flag(`${path}.bucket_name`, `"${bucket_name.slice(0, 70)}" is not a valid bucket name: 3 to 63 lower-case letters, digits, dots and dashes, starting and ending with a letter or digit, not shaped like an IP address`);
     }
   }
   if (permissions === undefined || permissions === null) flag(`${path}.permissions`, 'is required: "read_only" or "read_write"');

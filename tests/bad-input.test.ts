@@ -1,0 +1,176 @@
+/**
+ * Invalid inputs, checked the way the engine checks them at preview: `check(olds, news)` with
+ * `__provider` in `news`, on a provider pointed at a running emulator. Every input must come back
+ * as failures (never a throw), each naming the exact property path and a reason, with no request
+ * sent to the API.
+ */
+import { strict as assert } from "node:assert";
+import { Emulator, startEmulator } from "../emulator/server";
+import type { ObjectStorageKeyProvider } from "../provider";
+import type { KeyInputs } from "../provider/codecs";
+import { providerFor } from "./helpers";
+
+const LABEL = "valid-label";
+/** A valid bucket_access entry, with overrides. */
+const entry = (over: Record<string, unknown> = {}) => ({ bucket_name: "logs", permissions: "read_only", region: "us-east", ...over });
+/** Inputs that are valid apart from one bucket_access entry. */
+const withEntry = (over: Record<string, unknown>) => ({ label: LABEL, bucket_access: [entry(over)] });
+
+interface Row {
+  /** What is wrong. */
+  name: string;
+  /** The inputs as the program would give them (without __provider). */
+  input: Record<string, unknown>;
+  /** The exact failure property paths expected, in order. */
+  properties: string[];
+  /** What each reason must say (one per property). */
+  reasons: RegExp[];
+}
+
+const row = (name: string, input: Record<string, unknown>, property: string, reason: RegExp): Row => ({ name, input, properties: [property], reasons: [reason] });
+
+const TABLE: Row[] = [
+  // wrong types
+  row("label is a number", { label: 42 }, "label", /must be a string, not a number/),
+  row("label is a list", { label: ["a", "b", "c"] }, "label", /must be a string, not a list/),
+  row("label is null", { label: null }, "label", /is required/),
+  row("label is missing", { regions: ["us-east"] }, "label", /is required/),
+  row("bucket_access is a string", { label: LABEL, bucket_access: "logs" }, "bucket_access", /must be a list .* not a string/),
+  row("bucket_access is an object", { label: LABEL, bucket_access: entry() }, "bucket_access", /must be a list .* not an object/),
+  row("regions is a string", { label: LABEL, regions: "us-east" }, "regions", /must be a list of region ids, not a string/),
+  row("permissions is a number", withEntry({ permissions: 7 }), "bucket_access[0].permissions", /must be "read_only" or "read_write", not a number/),
+  row("bucket_access entry is a string", { label: LABEL, bucket_access: ["logs"] }, "bucket_access[0]", /must be an object .* not a string/),
+  row("regions entry is a number", { label: LABEL, regions: [1] }, "regions[0]", /must be a region id string, not a number/),
+  // labels
+  row("label is empty", { label: "" }, "label", /3 to 50 characters .* it has 0/),
+  row("label is whitespace only", { label: "   \t  " }, "label", /3 to 50 characters long after trimming .* it has 0/),
+  row("label is 2 characters", { label: "ab" }, "label", /3 to 50 characters .* it has 2/),
+  row("label is 51 characters", { label: "a".repeat(51) }, "label", /3 to 50 characters .* it has 51/),
+  row("label has a newline", { label: "first\nsecond" }, "label", /must not contain control characters such as newlines/),
+  row("label has a tab inside", { label: "tab\there" }, "label", /must not contain control characters/),
+  // bucket names, regions, permissions
+  row("bucket_name has unicode", withEntry({ bucket_name: "bücket" }), "bucket_access[0].bucket_name", /"bücket" is not a valid bucket name/),
+  row("bucket_name too short (2)", withEntry({ bucket_name: "ab" }), "bucket_access[0].bucket_name", /"ab" is not a valid bucket name: 3 to 63/),
+  row("bucket_name too long (64)", withEntry({ bucket_name: "b".repeat(64) }), "bucket_access[0].bucket_name", /is not a valid bucket name: 3 to 63/),
+  row("bucket_name upper case", withEntry({ bucket_name: "MyBucket" }), "bucket_access[0].bucket_name", /lower-case/),
+  row("bucket_name with ..", withEntry({ bucket_name: "my..bucket" }), "bucket_access[0].bucket_name", /is not a valid bucket name/),
+  row("bucket_name ends with -", withEntry({ bucket_name: "bucket-" }), "bucket_access[0].bucket_name", /ending with a letter or digit/),
+  row("bucket_name missing", { label: LABEL, bucket_access: [{ permissions: "read_only", region: "us-east" }] }, "bucket_access[0].bucket_name", /is required/),
+  row("region has unicode", withEntry({ region: "us-éast" }), "bucket_access[0].region", /"us-éast" is not a region id/),
+  row("regions entry has unicode", { label: LABEL, regions: ["us-éast"] }, "regions[0]", /"us-éast" is not a region id/),
+  row("regions entry upper case", { label: LABEL, regions: ["US-EAST"] }, "regions[0]", /is not a region id: use lower-case/),
+  row("permissions unknown (write_only)", withEntry({ permissions: "write_only" }), "bucket_access[0].permissions", /must be "read_only" or "read_write", not "write_only"/),
+  row("permissions wrong case", withEntry({ permissions: "READ_ONLY" }), "bucket_access[0].permissions", /not "READ_ONLY"/),
+  row("both region and cluster", withEntry({ cluster: "us-east-1" }), "bucket_access[0]", /sets both region and cluster: set exactly one/),
+  row("neither region nor cluster", withEntry({ region: undefined }), "bucket_access[0].region", /is required: the region of the bucket/),
+  row("malformed cluster (no number)", withEntry({ region: undefined, cluster: "us-east" }), "bucket_access[0].cluster", /is not a legacy cluster id/),
+  row("cluster is a number", withEntry({ region: undefined, cluster: 1 }), "bucket_access[0].cluster", /a number is not a legacy cluster id/),
+  // lists
+  row("duplicate bucket", { label: LABEL, bucket_access: [entry(), entry({ permissions: "read_write" })] }, "bucket_access[1]", /repeats bucket "logs" in us-east from bucket_access\[0\]/),
+  row(
+    "duplicate bucket, region vs cluster",
+    { label: LABEL, bucket_access: [entry(), entry({ region: undefined, cluster: "us-east-1" })] },
+    "bucket_access[1]",
+    /repeats bucket "logs" in us-east/,
+  ),
+  row(
+    "bucket_access of 1000 entries",
+    { label: LABEL, bucket_access: Array.from({ length: 1000 }, (_, i) => entry({ bucket_name: `bucket-${i}` })) },
+    "bucket_access",
+    /has 1000 entries; at most 100/,
+  ),
+  row("regions of 101 entries", { label: LABEL, regions: Array.from({ length: 101 }, (_, i) => `r${i}`) }, "regions", /has 101 entries; at most 100/),
+  row("regions empty", { label: LABEL, regions: [] }, "regions", /must not be empty/),
+  row("regions null", { label: LABEL, regions: null }, "regions", /must be a list of region ids, not null/),
+  row("bucket_access null", { label: LABEL, bucket_access: null }, "bucket_access", /must be a list, not null: omit it for an unlimited key/),
+  row("bucket region missing from regions", { label: LABEL, regions: ["us-ord"], bucket_access: [entry()] }, "regions", /must include us-east, the region of bucket_access\[0\]/),
+  row(
+    "cluster's region missing from regions",
+    { label: LABEL, regions: ["us-ord"], bucket_access: [entry({ region: undefined, cluster: "us-east-1" })] },
+    "regions",
+    /must include us-east/,
+  ),
+  // unknown properties
+  row("camelCase bucketAccess", { label: LABEL, bucketAccess: [entry()] }, "bucketAccess", /unknown property: .*snake_case/),
+  row("output secret_key given", { label: LABEL, secret_key: "s3cr3t" }, "secret_key", /it is an output that Linode sets, not an input/),
+  row("output access_key given", { label: LABEL, access_key: "AKIA" }, "access_key", /it is an output that Linode sets, not an input/),
+  row("nested unknown property", withEntry({ expires: "2030-01-01" }), "bucket_access[0].expires", /unknown property: use bucket_name, permissions and region/),
+  {
+    // camelCase also leaves bucket_name missing: both are named.
+    name: "nested camelCase bucketName",
+    input: { label: LABEL, bucket_access: [{ bucketName: "logs", permissions: "read_only", region: "us-east" }] },
+    properties: ["bucket_access[0].bucketName", "bucket_access[0].bucket_name"],
+    reasons: [/unknown property: use bucket_name/, /is required/],
+  },
+  // Line terminators and control characters beyond C0: the rule promises "no control characters such as newlines".
+  row("label has NEL (U+0085, a C1 control / newline)", { label: "first\u0085second" }, "label", /must not contain control characters/),
+  row("label has LINE SEPARATOR (U+2028)", { label: "first\u2028second" }, "label", /must not contain control characters/),
+  // Linode's documented bucket rule: "Cannot be formatted as IP addresses".
+  row("bucket_name formatted as an IP address", withEntry({ bucket_name: "192.168.5.4" }), "bucket_access[0].bucket_name", /is not a valid bucket name/),
+];
+
+interface Printed {
+  input: string;
+  property: string;
+  message: string;
+  requests: number;
+}
+
+/** Escapes what JSON.stringify leaves raw but a terminal would act on (C1 controls, line separators). */
+const visible = (s: string) => s.replace(/[\u0080-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+const abbreviate = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+const show = (v: unknown) =>
+  abbreviate(visible(JSON.stringify(v, (_k, x) => (Array.isArray(x) && x.length > 3 ? [...x.slice(0, 2), `…${x.length - 2} more`] : x))), 60);
+
+describe("check rejects bad input before any API call", () => {
+  let emu: Emulator;
+  let p: ObjectStorageKeyProvider;
+  const printed: Printed[] = [];
+
+  before(async () => {
+    emu = await startEmulator();
+    p = await providerFor(emu);
+  });
+  after(async () => {
+    await emu.close();
+    const cols: (keyof Printed)[] = ["input", "property", "message", "requests"];
+    const rows = printed.map((r) => cols.map((c) => (c === "message" ? abbreviate(visible(r.message), 90) : String(r[c]))));
+    const width = cols.map((c, i) => Math.max(c.length, ...rows.map((r) => r[i].length)));
+    const line = (vals: string[]) => `  ${vals.map((v, i) => v.padEnd(width[i])).join(" | ")}`;
+    console.log(`\n  Bad inputs: ${TABLE.length} rows`);
+    console.log(line(cols));
+    console.log(`  ${width.map((n) => "-".repeat(n)).join("-+-")}`);
+    for (const r of rows) console.log(line(r));
+  });
+  beforeEach(() => emu.reset());
+
+  it(`the table has at least 25 invalid inputs (${TABLE.length})`, () => {
+    assert.ok(TABLE.length >= 25);
+    assert.equal(new Set(TABLE.map((r) => r.name)).size, TABLE.length, "row names are unique");
+  });
+
+  for (const r of TABLE) {
+    it(`${r.name} → fails on ${r.properties.join(", ")}, no request`, async () => {
+      const news = { ...r.input, __provider: "serialized-provider-code" } as unknown as KeyInputs;
+      let result: Awaited<ReturnType<ObjectStorageKeyProvider["check"]>>;
+      try {
+        result = await p.check({} as KeyInputs, news);
+      } catch (e) {
+        printed.push({ input: show(r.input), property: "(threw)", message: (e as Error).message, requests: emu.requests.length });
+        assert.fail(`check threw instead of returning failures: ${(e as Error).message}`);
+      }
+      const failures = result.failures ?? [];
+      const shown = failures.length ? failures : [{ property: "(accepted)", reason: JSON.stringify(result.inputs) }];
+      for (const f of shown) printed.push({ input: show(r.input), property: f.property, message: f.reason, requests: emu.requests.length });
+
+      assert.ok(failures.length > 0, `check accepted it: ${JSON.stringify(result.inputs)}`);
+      assert.equal(result.inputs, undefined, "no inputs are returned with failures");
+      assert.deepEqual(failures.map((f) => f.property), r.properties);
+      failures.forEach((f, i) => {
+        assert.equal(typeof f.reason, "string");
+        assert.match(f.reason, r.reasons[i]);
+      });
+      assert.equal(emu.requests.length, 0, "the emulator saw no request");
+    });
+  }
+});

@@ -1,0 +1,114 @@
+/**
+ * Engine tests of the package as users get it (npm pack, installed into a fresh project) and of
+ * an upgrade of the provider's code under an existing stack.
+ */
+import { strict as assert } from "node:assert";
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { ROOT, createSandbox } from "../../tools/sandbox";
+import { startEmulator } from "../../emulator/server";
+import { changes, engineRun, stateKeys } from "./harness";
+
+const PULUMI_VERSION = (require("../../../package.json") as { devDependencies: Record<string, string> }).devDependencies["@pulumi/pulumi"];
+
+// Runs inside the fresh project with that project's own @pulumi/pulumi and the installed package.
+const FRESH_PROGRAM = `
+const automation = require("@pulumi/pulumi/automation");
+(async () => {
+  const env = JSON.parse(process.env.SANDBOX_ENV);
+  const program = async () => {
+    const { ObjectStorageKey } = require("pulumi-linode-objkey");
+    const a = new ObjectStorageKey("packed-unlimited", { label: "packed-unlimited" });
+    const b = new ObjectStorageKey("packed-limited", { label: "packed-limited", bucket_access: [{ bucket_name: "packed-bucket", permissions: "read_write", region: "us-east" }] });
+    return { a: a.id, b: b.id };
+  };
+  const command = await automation.PulumiCommand.get({ root: process.env.PULUMI_ROOT, skipVersionCheck: true });
+  const stack = await automation.LocalWorkspace.createOrSelectStack(
+    { stackName: "packed", projectName: "objkey-fresh", program },
+    { workDir: process.env.WORK_DIR, envVars: env, pulumiCommand: command, secretsProvider: "passphrase" });
+  await stack.setAllConfig({ "linode:token": { value: process.env.EMU_TOKEN, secret: true }, "linode:url": { value: process.env.EMU_URL } });
+  const up = await stack.up({ color: "never" });
+  const again = await stack.preview({ expectNoChanges: true, color: "never" });
+  const state = await stack.exportStack();
+  const keys = state.deployment.resources.filter((r) => r.type.endsWith(":ObjectStorageKey"));
+  const provider = String(keys[0].outputs.__provider);
+  await stack.destroy({ color: "never" });
+  console.log(JSON.stringify({ created: up.summary.resourceChanges, previewChanges: again.changeSummary, providerBytes: Buffer.byteLength(provider), provider }));
+})().catch((e) => { console.error(e.message); process.exit(1); });
+`;
+
+describe("engine: the package as users get it, and upgrades", function () {
+  it("11. npm pack, install into a fresh project outside the repo, up and destroy there", async () => {
+    const emu = await startEmulator();
+    const fresh = fs.mkdtempSync(path.join(os.tmpdir(), "objkey-fresh-"));
+    const sb = await createSandbox({ projectName: "objkey-fresh", modulesFrom: fresh, prefix: "objkey-packed-" });
+    try {
+      const tarball = execFileSync("npm", ["pack", "--silent", "--pack-destination", fresh], { cwd: ROOT, encoding: "utf8" }).trim().split("\n").pop()!;
+      fs.writeFileSync(path.join(fresh, "package.json"), JSON.stringify({ name: "objkey-fresh", private: true }));
+      execFileSync("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", path.join(fresh, tarball), `@pulumi/pulumi@${PULUMI_VERSION}`], { cwd: fresh, stdio: "pipe" });
+      fs.writeFileSync(path.join(fresh, "run.js"), FRESH_PROGRAM);
+      const out = execFileSync(process.execPath, ["run.js"], {
+        cwd: fresh,
+        encoding: "utf8",
+        env: {
+          ...process.env,
+          SANDBOX_ENV: JSON.stringify(sb.envVars),
+          PULUMI_ROOT: path.dirname(path.dirname(sb.pulumiBin)),
+          WORK_DIR: sb.workDir,
+          EMU_URL: emu.url,
+          EMU_TOKEN: emu.token,
+        },
+      });
+      const result = JSON.parse(out.trim().split("\n").pop()!) as { created: Record<string, number>; previewChanges: Record<string, number>; providerBytes: number; provider: string };
+      console.log(`      installed package: __provider is ${result.providerBytes} bytes per copy (captured by reference: ${/require\("pulumi-linode-objkey/.test(result.provider)})`);
+      assert.equal(result.created.create, 3);
+      assert.deepEqual(Object.keys(result.previewChanges).filter((k) => k !== "same"), []);
+      assert.match(result.provider, /require\("pulumi-linode-objkey\/dist\/provider\//, "code in node_modules is captured by reference");
+      assert.equal(emu.keys().length, 0, "destroy revoked every key");
+      assert.equal(emu.requests.filter((r) => r.method === "POST").length, 2);
+      assert.equal(emu.requests.filter((r) => r.method === "DELETE").length, 2);
+    } finally {
+      sb.cleanup();
+      fs.rmSync(fresh, { recursive: true, force: true });
+      await emu.close();
+    }
+  });
+
+  it("12. an upgrade: a stack made by one build, then up with changed provider code: no perpetual diff, destroy works", async () => {
+    let version = "v1";
+    const run = await engineRun({
+      stackName: "upgrade",
+      spec: { first: { label: "upgrade-first" }, second: { label: "upgrade-second", bucket_access: [] } },
+      resourceModule: () => require(path.join(run.sb.workDir, `provider-${version}`)),
+    });
+    try {
+      // Two builds of the provider, side by side in the project (outside node_modules, so both are
+      // serialized by value, as in a repo that holds its own provider code).
+      const built = path.join(ROOT, "dist", "provider");
+      for (const v of ["v1", "v2"]) fs.cpSync(built, path.join(run.sb.workDir, `provider-${v}`), { recursive: true });
+      const clientV2 = path.join(run.sb.workDir, "provider-v2", "client.js");
+      fs.writeFileSync(clientV2, fs.readFileSync(clientV2, "utf8").replace(/pulumi-linode-objkey\/[0-9.]+/, "pulumi-linode-objkey/9.9.9-upgrade"));
+
+      assert.deepEqual(changes((await run.stack.up({ color: "never" })).summary), { create: 3 });
+      version = "v2";
+      const first = await run.stack.up({ color: "never" });
+      assert.deepEqual(changes(first.summary), {}, "new provider code alone changes nothing");
+      const second = await run.stack.up({ color: "never" });
+      assert.deepEqual(changes(second.summary), {}, "and keeps changing nothing");
+      await run.stack.preview({ expectNoChanges: true, color: "never" });
+      const state = await stateKeys(run);
+      assert.match(String(state.first.inputs.__provider), /9\.9\.9-upgrade/, "inputs carry the new code");
+      // A Same step keeps old outputs, so delete runs the code the key was created with.
+      assert.doesNotMatch(String(state.first.outputs.__provider), /9\.9\.9-upgrade/);
+      run.spec.first = { label: "upgrade-first-renamed" };
+      assert.deepEqual(changes((await run.stack.up({ color: "never" })).summary), { update: 1 });
+      assert.match(String((await stateKeys(run)).first.outputs.__provider), /9\.9\.9-upgrade/, "an update stores the new code");
+      await run.stack.destroy({ color: "never" });
+      assert.equal(run.emu.keys().length, 0);
+    } finally {
+      await run.close();
+    }
+  });
+});
