@@ -3,7 +3,8 @@
  * an upgrade of the provider's code under an existing stack.
  */
 import { strict as assert } from "node:assert";
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
+import { promisify } from "node:util";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -11,6 +12,7 @@ import { ROOT, createSandbox } from "../../tools/sandbox";
 import { startEmulator } from "../../emulator/server";
 import { changes, engineRun, stateKeys } from "./harness";
 
+const execFileAsync = promisify(execFile);
 const PULUMI_VERSION = (require("../../../package.json") as { devDependencies: Record<string, string> }).devDependencies["@pulumi/pulumi"];
 
 // Runs inside the fresh project with that project's own @pulumi/pulumi and the installed package.
@@ -49,9 +51,11 @@ describe("engine: the package as users get it, and upgrades", function () {
       fs.writeFileSync(path.join(fresh, "package.json"), JSON.stringify({ name: "objkey-fresh", private: true }));
       execFileSync("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", path.join(fresh, tarball), `@pulumi/pulumi@${PULUMI_VERSION}`], { cwd: fresh, stdio: "pipe" });
       fs.writeFileSync(path.join(fresh, "run.js"), FRESH_PROGRAM);
-      const out = execFileSync(process.execPath, ["run.js"], {
+      // Asynchronously: the emulator answers from this process's event loop.
+      const { stdout: out } = await execFileAsync(process.execPath, ["run.js"], {
         cwd: fresh,
         encoding: "utf8",
+        timeout: 300000,
         env: {
           ...process.env,
           SANDBOX_ENV: JSON.stringify(sb.envVars),
