@@ -2,13 +2,16 @@
  * Engine test harness: an emulator, a sandboxed Pulumi area, an inline stack whose program
  * declares whatever `spec` holds, and a record of every byte the engine printed.
  */
-import { execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type * as automation from "@pulumi/pulumi/automation";
 import { startEmulator, Emulator, EmulatorOptions } from "../../emulator/server";
 import type { ObjectStorageKeyArgs } from "../../provider";
 import { createSandbox, inlineStack, Sandbox } from "../../tools/sandbox";
+
+const execFileAsync = promisify(execFile);
 
 /** The most verbose logging the CLI offers, on stderr so the suite can scan it. */
 export const VERBOSE = { logVerbosity: 11, logToStdErr: true, logFlow: true, debug: true, color: "never" as const };
@@ -76,10 +79,11 @@ export function changes(summary: automation.UpdateSummary | undefined): Record<s
  * secrets in plaintext): name → state.
  */
 export async function stateKeys(run: EngineRun): Promise<Record<string, { id: string; inputs: Record<string, unknown>; outputs: Record<string, unknown> }>> {
-  const stdout = execFileSync(run.sb.pulumiBin, ["stack", "export", "--stack", run.stack.name], {
+  const { stdout } = await execFileAsync(run.sb.pulumiBin, ["stack", "export", "--stack", run.stack.name], {
     cwd: run.sb.workDir,
     env: { ...process.env, ...run.sb.envVars },
     encoding: "utf8",
+    maxBuffer: 1 << 30,
   });
   const dep = JSON.parse(stdout) as { deployment: { resources?: unknown[] } };
   const out: Record<string, { id: string; inputs: Record<string, unknown>; outputs: Record<string, unknown> }> = {};

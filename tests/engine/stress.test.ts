@@ -1,0 +1,121 @@
+/**
+ * The engine under faults and load: the API going silent partway through an `up`, an `up`
+ * interrupted with SIGINT, and 200 keys against the live write limit (scaled down in time).
+ * Each run must converge: the emulator ends with exactly the keys the program declares.
+ */
+import { strict as assert } from "node:assert";
+import type { ObjectStorageKeyArgs } from "../../provider";
+import { EngineRun, changes, engineRun, stateKeys } from "./harness";
+
+function manyKeys(prefix: string, n: number): Record<string, ObjectStorageKeyArgs> {
+  const spec: Record<string, ObjectStorageKeyArgs> = {};
+  for (let i = 0; i < n; i++) spec[`${prefix}-${i}`] = { label: `${prefix}-${i}` };
+  return spec;
+}
+
+async function waitFor(cond: () => boolean, ms = 60000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error("condition not reached in time");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Asserts the emulator holds exactly the declared labels, once each, and state agrees. */
+async function assertConverged(run: EngineRun): Promise<void> {
+  const declared = Object.values(run.spec).map((a) => a.label as string).sort();
+  const held = run.emu.keys().map((k) => k.label).sort();
+  assert.deepEqual(held, declared, "the emulator holds exactly the declared keys, no duplicate, no orphan");
+  const state = await stateKeys(run);
+  assert.deepEqual(Object.keys(state).sort(), Object.keys(run.spec).sort());
+  const ids = new Set(run.emu.keys().map((k) => String(k.id)));
+  for (const r of Object.values(state)) assert.ok(ids.has(r.id), `state id ${r.id} is a live key`);
+}
+
+describe("engine: faults and load", function () {
+  it("the API stops answering partway through an up of many keys, then comes back: refresh and up converge", async () => {
+    const run = await engineRun({
+      stackName: "outage",
+      spec: manyKeys("outage", 20),
+      config: { "linode:timeoutMs": "800", "linode:maxRetries": "1", "linode:minRetryDelayMs": "50", "linode:maxRetryDelayMs": "200" },
+    });
+    try {
+      const up = run.stack.up({ color: "never", parallel: 4 }).then(() => "ok", (e: Error) => e);
+      await waitFor(() => run.emu.keys().length >= 5);
+      run.emu.pause();
+      await new Promise((r) => setTimeout(r, 3000));
+      run.emu.resume();
+      const first = await up;
+      const afterOutage = run.emu.keys().length;
+      const refresh = await run.stack.refresh({ color: "never", clearPendingCreates: true });
+      const second = await run.stack.up({ color: "never" });
+      console.log(
+        `      outage: first up ${first === "ok" ? "succeeded" : "failed"}, ${afterOutage}/20 keys after it; ` +
+          `refresh ${JSON.stringify(changes(refresh.summary))}; second up ${JSON.stringify(changes(second.summary))}`,
+      );
+      await assertConverged(run);
+      assert.deepEqual(changes((await run.stack.up({ color: "never" })).summary), {}, "and stays converged");
+      await run.stack.destroy({ color: "never" });
+      assert.equal(run.emu.keys().length, 0);
+    } finally {
+      await run.close();
+    }
+  });
+
+  it("an up interrupted with SIGINT: refresh and up converge", async () => {
+    const run = await engineRun({ stackName: "sigint", spec: manyKeys("sigint", 12) });
+    try {
+      run.emu.inject({ kind: "delay", ms: 400, method: "POST", times: Infinity });
+      const abort = new AbortController();
+      const up = run.stack.up({ color: "never", parallel: 2, signal: abort.signal }).then(() => "ok", (e: Error) => e);
+      await waitFor(() => run.emu.keys().length >= 3);
+      abort.abort();
+      const first = await up;
+      run.emu.clearFaults();
+      const afterInterrupt = run.emu.keys().length;
+      const inState = Object.keys(await stateKeys(run)).length;
+      const refresh = await run.stack.refresh({ color: "never", clearPendingCreates: true });
+      const second = await run.stack.up({ color: "never" });
+      console.log(
+        `      SIGINT: first up ${first === "ok" ? "finished" : "was interrupted"}; ${afterInterrupt}/12 keys on the API, ${inState} in state; ` +
+          `refresh ${JSON.stringify(changes(refresh.summary))}; second up ${JSON.stringify(changes(second.summary))}`,
+      );
+      assert.notEqual(first, "ok", "the up was interrupted");
+      assert.equal(inState, afterInterrupt, "every key the API made before the interrupt is in state");
+      await assertConverged(run);
+      await run.stack.destroy({ color: "never" });
+      assert.equal(run.emu.keys().length, 0);
+    } finally {
+      await run.close();
+    }
+  });
+
+  it("200 keys against the live write limit (60 per window, window scaled from 60 s to 2 s): all created, no duplicate", async () => {
+    const windowMs = 2000;
+    const limit = 60;
+    const n = 200;
+    const run = await engineRun({ stackName: "load", spec: manyKeys("load", n), emulator: { writeLimit: { limit, windowMs } } });
+    try {
+      const start = Date.now();
+      const up = await run.stack.up({ color: "never" });
+      const upMs = Date.now() - start;
+      const upLimited = run.emu.stats.rateLimited;
+      assert.equal(up.summary.resourceChanges?.create, n + 1);
+      await assertConverged(run);
+      const posts = run.emu.requests.filter((r) => r.method === "POST");
+      assert.equal(posts.filter((r) => r.status === 200).length, n, "one successful POST per key");
+
+      const dStart = Date.now();
+      await run.stack.destroy({ color: "never" });
+      const destroyMs = Date.now() - dStart;
+      assert.equal(run.emu.keys().length, 0);
+
+      // The limit allows `limit` writes per window, so n writes need at least ceil(n/limit)-1 full windows.
+      const minimumMs = (Math.ceil(n / limit) - 1) * windowMs;
+      console.log(`      load: up of ${n} keys took ${upMs} ms (limit allows at best ${minimumMs} ms; ratio ${(upMs / minimumMs).toFixed(2)}), ${upLimited} answers were 429`);
+      console.log(`      load: destroy of ${n} keys took ${destroyMs} ms (${run.emu.stats.rateLimited - upLimited} answers were 429)`);
+    } finally {
+      await run.close();
+    }
+  });
+});
