@@ -1,31 +1,13 @@
 /**
- * The engine's verbs for `ObjectStorageKey`: configure, check, diff, create, read, update and
- * delete. This class is serialized into state with every key, so it holds no settings and no
- * client: each call resolves its settings and builds its client when it runs.
+ * The dynamic resource provider class. It is serialized into state with every key, so it holds
+ * nothing (no settings, no client) and only delegates to `operations`, which resolves settings
+ * and builds a client when each call runs.
  *
  * @packageDocumentation
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { KeyInputs, KeyOutputs, codecs, describeDecodeErrors } from "./codecs";
-import { createKeysClient, KeysClient } from "./client";
-import { isAmbiguousCreateError } from "./errors";
-import { createBody, diffKey, toOutputs, updateBody, validateInputs } from "./rules";
-import { ConfigSource, resolveSettings } from "./settings";
-
-/**
- * Stack config handed to `configure`, per provider instance. It lives on `globalThis` under a
- * registered symbol, never on the instance, so serializing the provider cannot capture it.
- */
-function configStore(): WeakMap<object, ConfigSource> {
-  const slot = Symbol.for("pulumi-linode-objkey/config");
-  const holder = globalThis as unknown as Record<symbol, WeakMap<object, ConfigSource> | undefined>;
-  return (holder[slot] ??= new WeakMap());
-}
-
-function parseId(id: string): number {
-  if (!/^\d+$/.test(id)) throw new Error(`"${id}" is not an Object Storage key id (a positive integer).`);
-  return Number(id);
-}
+import type { KeyInputs, KeyOutputs } from "./codecs";
+import * as operations from "./operations";
 
 /**
  * The dynamic resource provider behind {@link ObjectStorageKey}. Takes no arguments: the token
@@ -35,81 +17,36 @@ function parseId(id: string): number {
 export class ObjectStorageKeyProvider implements pulumi.dynamic.ResourceProvider<KeyInputs, KeyOutputs> {
   /** Remembers the stack config for this instance's later calls (stack config wins over the environment). */
   async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
-    configStore().set(this, req.config);
+    operations.configure(this, req);
   }
 
   /** Validates and normalises inputs before any API call; each failure names its property. */
   async check(_olds: KeyInputs, news: KeyInputs): Promise<pulumi.dynamic.CheckResult<KeyInputs>> {
-    const { __provider: _ignored, ...raw } = news as unknown as Record<string, unknown>;
-    const { inputs, failures } = validateInputs(raw);
-    return failures.length ? { failures } : { inputs: inputs as unknown as KeyInputs };
+    return operations.check(news);
   }
 
-  /** Decides update versus replace without calling the API (see `diffKey`). */
+  /** Decides update versus replace without calling the API. */
   async diff(_id: string, olds: KeyOutputs, news: KeyInputs): Promise<pulumi.dynamic.DiffResult> {
-    const d = diffKey(olds as unknown as Record<string, unknown>, news as unknown as Record<string, unknown>);
-    return { changes: d.changes, replaces: d.replaces, deleteBeforeReplace: false };
+    return operations.diff(olds, news);
   }
 
-  /**
-   * Creates the key with one POST; the secret from this answer is the only one Linode ever shows.
-   * After an ambiguous failure that left exactly one key with the label, that key is handed to
-   * Pulumi as a partially created resource, so it is tracked rather than orphaned, and the next
-   * `pulumi up` replaces it (its secret is lost) and revokes it.
-   */
+  /** Creates the key with one POST (never repeated after an ambiguous failure). */
   async create(inputs: KeyInputs): Promise<pulumi.dynamic.CreateResult<KeyOutputs>> {
-    const client = this.client();
-    try {
-      const key = await client.createKey(createBody(decodeInputs(inputs)));
-      return { id: String(key.id), outs: toOutputs(key) };
-    } catch (err) {
-      if (!isAmbiguousCreateError(err) || err.candidateIds.length !== 1) throw err;
-      const id = err.candidateIds[0];
-      const key = await client.getKey(id).catch(() => undefined);
-      const properties: Record<string, unknown> = key ? toOutputs(key) : { label: inputs.label };
-      properties.__provider = (inputs as unknown as Record<string, unknown>).__provider;
-      throw Object.assign(
-        new Error(
-          `${err.message.replace(/ Revoke any such key.*$/, "")} Pulumi now tracks key ${id} without its secret; ` +
-            `the next pulumi up replaces it with a new key and revokes ${id}.`,
-        ),
-        { id: String(id), properties, reasons: ["the key's secret was lost in an ambiguous create"] },
-      );
-    }
+    return operations.create(this, inputs);
   }
 
-  /** Reads the key with one GET; a 404 returns no id, so Pulumi drops it from state. */
+  /** Reads the key with one GET; returns no id when the key is gone. */
   async read(id: string, props?: KeyOutputs): Promise<pulumi.dynamic.ReadResult<KeyOutputs>> {
-    const key = await this.client().getKey(parseId(id));
-    if (!key) return {};
-    return { id, props: toOutputs(key, props?.secret_key) };
+    return operations.read(this, id, props);
   }
 
-  /** Updates label and regions with one PUT carrying only what changed, or none; keeps the secret. */
+  /** Updates label and regions with one PUT carrying only what changed, or none. */
   async update(id: string, olds: KeyOutputs, news: KeyInputs): Promise<pulumi.dynamic.UpdateResult<KeyOutputs>> {
-    const body = updateBody(olds, decodeInputs(news));
-    if (!body) {
-      const { __provider: _ignored, ...outs } = olds as KeyOutputs & { __provider?: unknown };
-      return { outs };
-    }
-    const key = await this.client().updateKey(parseId(id), body);
-    return { outs: toOutputs(key, olds.secret_key) };
+    return operations.update(this, id, olds, news);
   }
 
   /** Revokes the key with one DELETE; a key already gone counts as revoked. */
   async delete(id: string): Promise<void> {
-    await this.client().deleteKey(parseId(id));
+    return operations.remove(this, id);
   }
-
-  private client(): KeysClient {
-    return createKeysClient(resolveSettings(configStore().get(this)));
-  }
-}
-
-/** Inputs reach create/update after check; decoding again guards against a provider from another version. */
-function decodeInputs(inputs: KeyInputs): KeyInputs {
-  const { __provider: _ignored, ...raw } = inputs as KeyInputs & { __provider?: unknown };
-  const decoded = codecs().KeyInputs.decode(raw);
-  if (decoded._tag === "Left") throw new Error(`Invalid ObjectStorageKey inputs: ${describeDecodeErrors(decoded.left)}.`);
-  return decoded.right;
 }

@@ -3,6 +3,7 @@
  * with its own PULUMI_HOME, a local file backend, passphrase secrets, no update checks, no
  * plugin downloads and no prompts, so a user's own Pulumi setup is never touched.
  */
+import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -45,8 +46,11 @@ export function pulumiCliDir(): string {
   throw new Error("No Pulumi CLI: run `bash tools/pulumi-cli.sh` (it builds one from the Go module proxy) and set PULUMI_CLI_DIR to the folder it prints.");
 }
 
-/** Creates a sandbox whose project folder resolves `node_modules` from `modulesFrom`. */
-export async function createSandbox(opts: { projectName: string; modulesFrom?: string; prefix?: string }): Promise<Sandbox> {
+/**
+ * Creates a sandbox whose project folder resolves `node_modules` from `modulesFrom` (default: the
+ * repo), with this package unpacked from `packedTarball` when given.
+ */
+export async function createSandbox(opts: { projectName: string; modulesFrom?: string; prefix?: string; packedTarball?: string }): Promise<Sandbox> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), opts.prefix ?? "objkey-pulumi-"));
   const workDir = path.join(dir, "project");
   const stateDir = path.join(dir, "state");
@@ -54,7 +58,19 @@ export async function createSandbox(opts: { projectName: string; modulesFrom?: s
   for (const d of [workDir, stateDir, home]) fs.mkdirSync(d, { recursive: true });
   // The dynamic-provider plugin starts in the project folder and resolves @pulumi/pulumi and the
   // provider's own dependencies from there.
-  fs.symlinkSync(path.join(opts.modulesFrom ?? ROOT, "node_modules"), path.join(workDir, "node_modules"), "dir");
+  const modules = path.join(opts.modulesFrom ?? ROOT, "node_modules");
+  if (!opts.packedTarball) fs.symlinkSync(modules, path.join(workDir, "node_modules"), "dir");
+  else {
+    // This package as users get it: unpacked into node_modules (so Pulumi serializes it by
+    // reference), beside links to the repo's dependencies (so it shares their module instances).
+    const nm = path.join(workDir, "node_modules");
+    fs.mkdirSync(nm);
+    for (const entry of fs.readdirSync(modules)) {
+      if (entry !== "pulumi-linode-objkey") fs.symlinkSync(path.join(modules, entry), path.join(nm, entry));
+    }
+    execFileSync("tar", ["-xzf", opts.packedTarball, "-C", workDir]);
+    fs.renameSync(path.join(workDir, "package"), path.join(nm, "pulumi-linode-objkey"));
+  }
   fs.writeFileSync(path.join(workDir, "Pulumi.yaml"), `name: ${opts.projectName}\nruntime: nodejs\n`);
   const cliDir = pulumiCliDir();
   const passphrase = randomBytes(18).toString("base64url");
@@ -81,6 +97,12 @@ export async function createSandbox(opts: { projectName: string; modulesFrom?: s
     pulumiBin: path.join(cliDir, "pulumi"),
     cleanup: () => fs.rmSync(dir, { recursive: true, force: true }),
   };
+}
+
+/** Packs this package (`npm pack`) into `dir` and returns the tarball's path. */
+export function packThisPackage(dir: string): string {
+  const name = execFileSync("npm", ["pack", "--silent", "--pack-destination", dir], { cwd: ROOT, encoding: "utf8" }).trim().split("\n").pop()!;
+  return path.join(dir, name);
 }
 
 /** Creates (or selects) a stack running `program` inline in this process, in the sandbox. */

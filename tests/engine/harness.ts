@@ -5,11 +5,12 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import type * as automation from "@pulumi/pulumi/automation";
 import { startEmulator, Emulator, EmulatorOptions } from "../../emulator/server";
 import type { ObjectStorageKeyArgs } from "../../provider";
-import { createSandbox, inlineStack, Sandbox } from "../../tools/sandbox";
+import { createSandbox, inlineStack, packThisPackage, Sandbox } from "../../tools/sandbox";
 
 const execFileAsync = promisify(execFile);
 
@@ -38,9 +39,14 @@ export async function engineRun(opts: {
   emulator?: EmulatorOptions;
   config?: Record<string, string>;
   resourceModule?: () => { ObjectStorageKey: typeof import("../../provider").ObjectStorageKey };
+  /** Use this package as `npm pack` makes it, unpacked into the project's node_modules. */
+  packed?: boolean;
 }): Promise<EngineRun> {
   const emu = await startEmulator(opts.emulator);
-  const sb = await createSandbox({ projectName: "objkey-engine-test", prefix: `objkey-${opts.stackName}-` });
+  const tarball = opts.packed ? packThisPackage(fs.mkdtempSync(path.join(os.tmpdir(), "objkey-pack-"))) : undefined;
+  const sb = await createSandbox({ projectName: "objkey-engine-test", prefix: `objkey-${opts.stackName}-`, packedTarball: tarball });
+  if (tarball) fs.rmSync(path.dirname(tarball), { recursive: true, force: true });
+  if (opts.packed) opts.resourceModule = () => require(path.join(sb.workDir, "node_modules", "pulumi-linode-objkey"));
   const run: Partial<EngineRun> = { emu, sb, spec: opts.spec, printed: { default: [], verbose: [] } };
   const program = async () => {
     const { ObjectStorageKey } = opts.resourceModule ? opts.resourceModule() : require("../../provider");
