@@ -36,6 +36,11 @@ export type Fault = FaultMatch &
     | { /** Act, then reset the connection without answering. */ kind: "reset-after" }
     | { /** Act, then answer after `ms` milliseconds. */ kind: "delay"; ms: number }
     | {
+        /** Act only after `ms` milliseconds, even if the client gave up meanwhile, then answer if it still listens. */
+        kind: "act-late";
+        ms: number;
+      }
+    | {
         /** Create the key, then answer 500 "Unable to create keys at this time" (only hits POST …/keys). */
         kind: "error-after-create";
         status?: number;

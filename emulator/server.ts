@@ -258,6 +258,11 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     if (fault?.kind === "status" || fault?.kind === "rate-limit" || fault?.kind === "maintenance")
       return deliver(ex, faultReply(ex, fault));
     if (fault?.kind === "reset-before") return reset(ex);
+    if (fault?.kind === "act-late") {
+      // Not ex.timer: a client that leaves must not cancel the work, as on a busy real server.
+      setTimeout(() => deliver(ex, act(ex)), fault.ms).unref();
+      return;
+    }
     let reply = act(ex);
     if (fault?.kind === "reset-after") return reset(ex);
     if (fault?.kind === "delay") {

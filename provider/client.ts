@@ -242,10 +242,10 @@ export function createKeysClient(settings: LinodeSettings): KeysClient {
         let ids: number[] | undefined;
         let listFailure: string | undefined;
         // A request that timed out or was cut may still be running on Linode's side: look again
-        // a few times over one timeout before saying no key was made.
+        // a few times over one more timeout before saying no key was made.
         const mayStillRun = /no answer within|connection error/.test(err.message);
-        for (let look = 0; look < (mayStillRun ? 4 : 1); look++) {
-          if (look > 0) await new Promise((resolve) => setTimeout(resolve, settings.timeoutMs / 3));
+        for (let look = 0; look < (mayStillRun ? 5 : 1); look++) {
+          if (look > 0) await new Promise((resolve) => setTimeout(resolve, settings.timeoutMs / 4));
           try {
             ids = (await listKeys()).filter((k) => k.label === body.label).map((k) => k.id);
             listFailure = undefined;

@@ -65,12 +65,12 @@ export function ambiguousCreateError(label: string, cause: string, candidateIds:
     candidateIds === undefined
       ? `Listing keys to look for it failed too (${listFailure}), so check the keys labelled "${label}" yourself`
       : candidateIds.length === 0
-        ? `No key labelled "${label}" appeared, so it was most likely not created; if one appears later, revoke it`
+        ? `No key labelled "${label}" appeared, so it was most likely not created`
         : `Keys labelled "${label}" now: ${candidateIds.join(", ")}`;
   const err = new Error(
     `Creating Object Storage key "${label}" failed ambiguously (${cause}): Linode may have created the key anyway, ` +
       `and its secret cannot be read back. The request was not repeated, to avoid a duplicate key. ${found}. ` +
-      `Revoke any such key that Pulumi does not track (linode-cli object-storage keys-delete <id>, or the Cloud Manager), then run pulumi up again.`,
+      `If a key with this label appears that Pulumi does not track, revoke it (linode-cli object-storage keys-delete <id>, or the Cloud Manager); then run pulumi up again.`,
   );
   return Object.assign(err, { name: "AmbiguousCreateError" as const, candidateIds: candidateIds ?? [] });
 }

@@ -78,7 +78,7 @@ export async function create(provider: object, inputs: KeyInputs): Promise<pulum
     properties.__provider = (inputs as unknown as Record<string, unknown>).__provider;
     throw Object.assign(
       new Error(
-        `${err.message.replace(/ Revoke any such key.*$/, "")} Pulumi now tracks key ${id} without its secret; ` +
+        `${err.message.replace(/ If a key with this label appears.*$/, "")} Pulumi now tracks key ${id} without its secret; ` +
           `the next pulumi up replaces it with a new key and revokes ${id}.`,
       ),
       { id: String(id), properties, reasons: ["the key's secret was lost in an ambiguous create"] },

@@ -405,6 +405,14 @@ describe("Linode API emulator", function () {
       assert.ok(Date.now() - t0 >= 140);
     });
 
+    it("act-late: acts after the delay even when the client already left", async () => {
+      emu.inject({ kind: "act-late", ms: 200, method: "POST" });
+      await assert.rejects(call(emu, "POST", KEYS, { body: { label: "late-key" }, signal: AbortSignal.timeout(50) }));
+      assert.equal(emu.keys().length, 0, "nothing yet");
+      await waitFor(() => emu.keys().length === 1);
+      assert.deepEqual(emu.keys().map((k) => k.label), ["late-key"]);
+    });
+
     it("error-after-create: persists the key, answers 500 and only hits POST /keys", async () => {
       emu.inject({ kind: "error-after-create" });
       assert.equal((await call(emu, "GET", KEYS)).status, 200);

@@ -140,7 +140,7 @@ const MATRIX: Record<FaultName, Record<Op, Expected>> = {
     list: ok(2, IDEMPOTENT),
   },
   "reset before handling": {
-    create: err(5, { kind: "not-created", what: /\(connection error ECONNRESET\)/ }, "POST may still be running after a reset: no retry; the client lists keys 4 times over one timeout and finds none (1 POST + 4 lists)"),
+    create: err(6, { kind: "not-created", what: /\(connection error ECONNRESET\)/ }, "POST may still be running after a reset: no retry; the client lists keys 5 times over one more timeout and finds none (1 POST + 5 lists)"),
     read: ok(2, IDEMPOTENT),
     update: ok(2, IDEMPOTENT),
     delete: ok(2, IDEMPOTENT),
@@ -293,8 +293,8 @@ describe("fault matrix: every fault × every operation", function () {
         assert.deepEqual(error.candidateIds, []);
         assert.match(m, new RegExp(`Creating Object Storage key "${CREATE_LABEL}" failed ambiguously`));
         assert.match(m, /The request was not repeated, to avoid a duplicate key/);
-        assert.match(m, new RegExp(`No key labelled "${CREATE_LABEL}" appeared, so it was most likely not created; if one appears later, revoke it`));
-        assert.match(m, /Revoke any such key that Pulumi does not track .* then run pulumi up again\.$/);
+        assert.match(m, new RegExp(`No key labelled "${CREATE_LABEL}" appeared, so it was most likely not created`));
+        assert.match(m, /If a key with this label appears that Pulumi does not track, revoke it .*; then run pulumi up again\.$/);
         break;
       case "adopted": {
         const made = after.filter((k) => k.label === CREATE_LABEL);
@@ -426,7 +426,7 @@ describe("ambiguous create: candidates and a failing listing", function () {
     assert.deepEqual(calls(emu), ["POST /object-storage/keys", "GET /object-storage/keys"], "one POST, no retry, one listing, no read");
     assert.deepEqual([...e.candidateIds], [a.id, b.id]);
     assert.match(e.message, new RegExp(`Keys labelled "${LABEL}" now: ${a.id}, ${b.id}\\.`));
-    assert.match(e.message, /Revoke any such key that Pulumi does not track/);
+    assert.match(e.message, /If a key with this label appears that Pulumi does not track, revoke it/);
     assert.equal((e as { id?: unknown }).id, undefined, "no adoption: the provider cannot tell which key is its own");
     assert.deepEqual(emu.keys().map((k) => k.id), [a.id, b.id], "no key made, none removed");
   });
@@ -458,7 +458,7 @@ describe("ambiguous create: candidates and a failing listing", function () {
     assert.match(e.message, /may have created the key anyway/);
     assert.match(e.message, /Listing keys to look for it failed too \(Linode API error on GET \/object-storage\/keys: HTTP 503: Currently in maintenance mode\./);
     assert.match(e.message, new RegExp(`check the keys labelled "${LABEL}" yourself`));
-    assert.match(e.message, /Revoke any such key that Pulumi does not track .* then run pulumi up again\.$/);
+    assert.match(e.message, /If a key with this label appears that Pulumi does not track, revoke it .*; then run pulumi up again\.$/);
     // The key exists and no id could be learned: the user is told to look for it by label.
     assert.deepEqual(emu.keys().map((k) => k.label), [LABEL]);
     assert.equal(emu.keys().length, 1, "no duplicate");

@@ -70,6 +70,17 @@ describe("provider against the emulator", () => {
       assert.deepEqual(outs.regions, ["us-east"]);
     });
 
+    it("after a create that timed out, keeps looking for the key and adopts it when it appears late", async () => {
+      // The API is still working on the POST when the client gives up (timeout 400 ms); the key
+      // appears 650 ms after the request. The client must not report "not created".
+      emu.inject({ kind: "act-late", ms: 650, method: "POST" });
+      const err = (await rejection(() => p.create({ label: "late-key", __provider: "code" } as unknown as KeyInputs))) as Error & { id?: string };
+      const keys = emu.keys();
+      assert.equal(keys.length, 1, "exactly one key, no duplicate");
+      assert.equal(err.id, String(keys[0].id), `the error adopts the late key: ${err.message}`);
+      assert.equal(emu.requests.filter((r) => r.method === "POST").length, 1, "the POST was not repeated");
+    });
+
     it("surfaces the API's validation error with status, field and reason", async () => {
       const err = await rejection(() => p.create({ label: "bad-region", bucket_access: [{ bucket_name: "b1b", permissions: "read_only", region: "xx-nowhere" }] }));
       assert.match(err.message, /HTTP 400/);
