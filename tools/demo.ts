@@ -41,7 +41,7 @@ async function main(): Promise<void> {
     step("pulumi destroy");
     await stack.destroy({ onOutput, color: "never" });
     await stack.workspace.removeStack("demo");
-    console.log(`\nThe emulator holds ${emu.keys().length} keys after destroy.`);
+    console.log(`\nStack "demo" removed. The emulator holds ${emu.keys().length} keys after destroy.`);
   } finally {
     sb.cleanup();
     await emu.close();

@@ -70,6 +70,24 @@ describe("engine: the key lifecycle under a real pulumi CLI", function () {
     assert.deepEqual(changes(f.summary), {});
   });
 
+  it("2b. bad input fails at preview, naming the property and the reason, with no API call", async () => {
+    const saved = run.spec.regional;
+    run.spec.regional = { label: "x", bucket_access: [{ bucket_name: "e2e-bucket", permissions: "write" as never, region: "us-east" }] };
+    run.emu.clearRequests();
+    try {
+      const err = await run.stack.preview({ color: "never" }).then(
+        () => undefined,
+        (e: Error) => e,
+      );
+      assert.ok(err, "preview failed");
+      assert.match(err.message, /resource 'regional': property label value \{x\} has a problem: must be 3 to 50 characters long/);
+      assert.match(err.message, /resource 'regional': property bucket_access\[0\]\.permissions value .* has a problem: must be "read_only" or "read_write", not "write"/);
+      assert.equal(run.emu.requests.length, 0);
+    } finally {
+      run.spec.regional = saved;
+    }
+  });
+
   it("3. a label change updates in place: same id, same secret", async () => {
     const before = await outputs();
     run.spec.unlimited = { label: "e2e-unlimited-renamed" };
