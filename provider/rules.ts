@@ -121,14 +121,15 @@ export function validateInputs(raw: Record<string, unknown>): { inputs: Record<s
     } else if (rawRegions.length > MAX_REGIONS) {
       fail("regions", `has ${rawRegions.length} entries; at most ${MAX_REGIONS} are accepted`);
     } else {
-      const ok = rawRegions.every((r, i) => {
-        if (isUnknown(r)) return true;
-        if (typeof r !== "string") return void fail(`regions[${i}]`, `must be a region id string, not ${typeName(r)}`), false;
-        if (!REGION_ID.test(r) || r.length > 64) {
-          return void fail(`regions[${i}]`, `"${r.slice(0, 64)}" is not a region id: use lower-case letters, digits and dashes, e.g. us-east`), false;
+      const before = failures.length;
+      rawRegions.forEach((r, i) => {
+        if (isUnknown(r)) return;
+        if (typeof r !== "string") fail(`regions[${i}]`, `must be a region id string, not ${typeName(r)}`);
+        else if (!REGION_ID.test(r) || r.length > 64) {
+          fail(`regions[${i}]`, `"${r.slice(0, 64)}" is not a region id: use lower-case letters, digits and dashes, e.g. us-east`);
         }
-        return true;
       });
+      const ok = failures.length === before;
       if (ok) {
         regions = [...new Set(rawRegions as string[])];
         inputs.regions = regions;
@@ -156,7 +157,7 @@ export function validateInputs(raw: Record<string, unknown>): { inputs: Record<s
         if (first !== undefined) {
           fail(`bucket_access[${i}]`, `repeats bucket "${item.bucket_name}" in ${region} from bucket_access[${first}]: list each bucket once, with one permission`);
         } else seen.set(id, i);
-        if (regions && !regions.includes(region)) {
+        if (regions && !regions.some(isUnknown) && !regions.includes(region)) {
           fail("regions", `must include ${region}, the region of bucket_access[${i}] ("${item.bucket_name}"): the API rejects a limited key whose regions leave out a bucket's region`);
         }
       });
@@ -172,9 +173,15 @@ function validateAccess(
   fail: (property: string, reason: string) => void,
 ): BucketAccessInput | undefined {
   if (isUnknown(item)) return item as unknown as BucketAccessInput;
-  if (!isRecord(item)) return void fail(path, `must be an object { bucket_name, permissions, region }, not ${typeName(item)}`), undefined;
+  if (!isRecord(item)) {
+    fail(path, `must be an object { bucket_name, permissions, region }, not ${typeName(item)}`);
+    return undefined;
+  }
   let bad = false;
-  const flag = (property: string, reason: string) => ((bad = true), fail(property, reason));
+  const flag = (property: string, reason: string) => {
+    bad = true;
+    fail(property, reason);
+  };
   for (const key of Object.keys(item)) {
     if (!ACCESS_KEYS.includes(key) && item[key] !== undefined) flag(`${path}.${key === "" ? '""' : key}`, "unknown property: use bucket_name, permissions and region (or the legacy cluster)");
   }

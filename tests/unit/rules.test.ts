@@ -102,6 +102,7 @@ describe("rules: check (validateInputs)", () => {
   it("does not fail on values unknown during preview", () => {
     assert.deepEqual(failuresOf({ label: UNKNOWN, bucket_access: UNKNOWN, regions: UNKNOWN }), []);
     assert.deepEqual(failuresOf({ label: "abc", bucket_access: [{ bucket_name: UNKNOWN, permissions: "read_only", region: UNKNOWN }], regions: ["us-east"] }), []);
+    assert.deepEqual(failuresOf({ label: "abc", bucket_access: [{ bucket_name: "bkt", permissions: "read_only", region: "us-west" }], regions: ["us-east", UNKNOWN] }), []);
   });
 
   it("deduplicates regions and keeps [] distinct from absent", () => {
