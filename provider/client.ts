@@ -115,7 +115,7 @@ function reasonsOf(body: unknown): ApiErrorReason[] {
 export function createKeysClient(settings: LinodeSettings): KeysClient {
   const { ApiKey: ApiKeyCodec, ApiKeyPage, Revoked } = codecs();
   const agentOptions = { keepAlive: false };
-  const http_ = axios.create({
+  const api = axios.create({
     baseURL: settings.baseUrl,
     timeout: settings.timeoutMs,
     headers: { Authorization: `Bearer ${settings.token}`, "User-Agent": USER_AGENT, Accept: "application/json" },
@@ -130,7 +130,7 @@ export function createKeysClient(settings: LinodeSettings): KeysClient {
 
   async function attempt(method: string, path: string, body: unknown, query: Record<string, number> | undefined): Promise<Outcome> {
     try {
-      const res = await http_.request<string>({ method, url: path, data: body, params: query });
+      const res = await api.request<string>({ method, url: path, data: body, params: query });
       const text = typeof res.data === "string" ? res.data : "";
       let parsed: unknown;
       try {
@@ -176,6 +176,8 @@ export function createKeysClient(settings: LinodeSettings): KeysClient {
       hint = "The Linode API is in maintenance mode; run the command again when it is over";
     } else if (status === 429) {
       hint = `Still rate limited${tries}; run again later, or raise linode:maxRetries / LINODE_MAX_RETRIES`;
+    } else if (status === 404) {
+      hint = "The key no longer exists; run pulumi refresh to drop it from state";
     } else if (status >= 500) {
       hint = `The Linode API failed${tries}; run again later`;
     }
@@ -199,7 +201,8 @@ export function createKeysClient(settings: LinodeSettings): KeysClient {
       const outcome = await attempt(method, path, opts.body, opts.query);
       if (outcome.kind === "response" && outcome.status === 404 && opts.allow404) return undefined;
       const verdict = classify(method, outcome, bounds);
-      if (verdict.action === "ambiguous") throw ambiguousOutcome(describe(outcome));
+      // After a cut connection or a timeout the request may still be running on Linode's side.
+      if (verdict.action === "ambiguous") throw ambiguousOutcome(describe(outcome), outcome.kind === "network");
       if (verdict.action === "fail") throw failure(operation, outcome, attemptNo + 1);
       if (verdict.action === "retry") {
         if (attemptNo >= settings.maxRetries) throw failure(operation, outcome, attemptNo + 1);
@@ -212,7 +215,7 @@ export function createKeysClient(settings: LinodeSettings): KeysClient {
       const why = describeDecodeErrors(decoded.left);
       if (method === "POST") {
         const id = (outcome.kind === "response" && (outcome.body as { id?: unknown } | undefined)?.id) ?? undefined;
-        throw ambiguousOutcome(`HTTP 200 with a body this provider cannot read (${why})${typeof id === "number" ? `; it names key id ${id}` : ""}`);
+        throw ambiguousOutcome(`HTTP 200 with a body this provider cannot read (${why})${typeof id === "number" ? `; it names key id ${id}` : ""}`, false);
       }
       throw new Error(
         `Linode API answered ${operation} with a body this provider cannot read (${why}). ` +
@@ -238,13 +241,12 @@ export function createKeysClient(settings: LinodeSettings): KeysClient {
       try {
         return (await send("POST", "/object-storage/keys", ApiKeyCodec, { body }))!;
       } catch (err) {
-        if (!(err instanceof Error) || err.name !== AMBIGUOUS) throw err;
+        if (!isAmbiguousOutcome(err)) throw err;
         let ids: number[] | undefined;
         let listFailure: string | undefined;
-        // A request that timed out or was cut may still be running on Linode's side: look again
-        // a few times over one more timeout before saying no key was made.
-        const mayStillRun = /no answer within|connection error/.test(err.message);
-        for (let look = 0; look < (mayStillRun ? 5 : 1); look++) {
+        // A request that may still be running: look again a few times over one more timeout
+        // before saying no key was made.
+        for (let look = 0; look < (err.mayStillRun ? 5 : 1); look++) {
           if (look > 0) await new Promise((resolve) => setTimeout(resolve, settings.timeoutMs / 4));
           try {
             ids = (await listKeys()).filter((k) => k.label === body.label).map((k) => k.id);
@@ -262,9 +264,13 @@ export function createKeysClient(settings: LinodeSettings): KeysClient {
   };
 }
 
-/** Internal tag of a POST outcome that does not say whether the key exists. */
-const AMBIGUOUS = "AmbiguousOutcome";
+/** Internal: a POST outcome that does not say whether the key exists (a tagged Error; see errors.ts on subclasses). */
+type AmbiguousOutcome = Error & { name: "AmbiguousOutcome"; mayStillRun: boolean };
 
-function ambiguousOutcome(cause: string): Error {
-  return Object.assign(new Error(cause), { name: AMBIGUOUS });
+function ambiguousOutcome(cause: string, mayStillRun: boolean): AmbiguousOutcome {
+  return Object.assign(new Error(cause), { name: "AmbiguousOutcome" as const, mayStillRun });
+}
+
+function isAmbiguousOutcome(err: unknown): err is AmbiguousOutcome {
+  return err instanceof Error && err.name === "AmbiguousOutcome";
 }
