@@ -141,6 +141,13 @@ describe("provider against the emulator", () => {
       assert.deepEqual([...r.outs!.regions].sort(), ["us-east", "us-ord"]);
     });
 
+    it("says to refresh when the key was revoked outside Pulumi", async () => {
+      const { id, outs } = await created({ label: "revoked-key" });
+      emu.revoke(Number(id));
+      const err = await rejection(() => p.update(id, outs, { label: "revoked-key-2" }));
+      assert.match(err.message, /HTTP 404: The specified access key was not found.*run pulumi refresh/);
+    });
+
     it("sends nothing when nothing changed", async () => {
       const { id, outs } = await created({ label: "same-key" });
       emu.clearRequests();
