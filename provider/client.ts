@@ -13,7 +13,7 @@ import * as https from "node:https";
 import axios from "axios";
 import type * as t from "io-ts";
 import { ApiKey, codecs, describeDecodeErrors } from "./codecs";
-import { ApiErrorReason, ambiguousCreateError, linodeApiError } from "./errors";
+import { ApiErrorReason, ambiguousCreateError, formatReasons, linodeApiError } from "./errors";
 import type { LinodeSettings } from "./settings";
 
 /** The User-Agent sent with every request: this package's name and version. */
@@ -155,7 +155,7 @@ export function createKeysClient(settings: LinodeSettings): KeysClient {
         : `connection error ${outcome.code}`;
     }
     const reasons = reasonsOf(outcome.body);
-    if (reasons.length) return `HTTP ${outcome.status}: ${reasons.map((r) => (r.field ? `[${r.field}] ${r.reason}` : r.reason)).join("; ")}`;
+    if (reasons.length) return `HTTP ${outcome.status}: ${formatReasons(reasons)}`;
     const type = outcome.headers["content-type"] ?? "no content type";
     return `HTTP ${outcome.status} with a non-JSON body (${type}, ${outcome.text.length} bytes)`;
   }
@@ -181,11 +181,9 @@ export function createKeysClient(settings: LinodeSettings): KeysClient {
     } else if (status >= 500) {
       hint = `The Linode API failed${tries}; run again later`;
     }
+    // A body that is not Linode's JSON (e.g. a proxy's HTML page) is described instead.
     const reasons = reasonsOf(outcome.body);
-    if (!reasons.length && outcome.kind === "response") {
-      return linodeApiError(operation, status, [{ reason: describe(outcome).replace(/^HTTP \d+ /, "") }], hint);
-    }
-    return linodeApiError(operation, status, reasons, hint);
+    return linodeApiError(operation, status, reasons.length ? reasons : [{ reason: describe(outcome).replace(/^HTTP \d+ /, "") }], hint);
   }
 
   /** Sends one request with the retry rule; resolves to the decoded body, or `undefined` on an allowed 404. */

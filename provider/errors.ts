@@ -50,11 +50,14 @@ export function isAmbiguousCreateError(err: unknown): err is AmbiguousCreateErro
   return err instanceof Error && err.name === "AmbiguousCreateError";
 }
 
+/** Linode's reasons as one line: `[field] reason; reason`. */
+export function formatReasons(reasons: readonly ApiErrorReason[]): string {
+  return reasons.map((r) => (r.field ? `[${r.field}] ${r.reason}` : r.reason)).join("; ");
+}
+
 /** Builds the error for an API error status on `operation` (e.g. `GET /object-storage/keys/1`). */
 export function linodeApiError(operation: string, status: number, reasons: readonly ApiErrorReason[], hint?: string): LinodeApiError {
-  const detail = reasons.length
-    ? reasons.map((r) => (r.field ? `[${r.field}] ${r.reason}` : r.reason)).join("; ")
-    : "no error details in the response";
+  const detail = reasons.length ? formatReasons(reasons) : "no error details in the response";
   const err = new Error(`Linode API error on ${operation}: HTTP ${status}: ${detail.replace(/\.$/, "")}${hint ? `. ${hint}` : ""}`);
   return Object.assign(err, { name: "LinodeApiError" as const, status, reasons });
 }

@@ -24,6 +24,12 @@ function configStore(): WeakMap<object, ConfigSource> {
   return store;
 }
 
+/** The engine adds `__provider` (the serialized code) to every input and output; the rules never see it. */
+function withoutProvider<T extends object>(props: T): Omit<T, "__provider"> {
+  const { __provider: _ignored, ...rest } = props as T & { __provider?: unknown };
+  return rest;
+}
+
 function clientFor(provider: object): KeysClient {
   return createKeysClient(resolveSettings(configStore().get(provider)));
 }
@@ -35,8 +41,7 @@ function parseId(id: string): number {
 
 /** Inputs reach create/update after check; decoding again guards against a provider from another version. */
 function decodeInputs(inputs: KeyInputs): KeyInputs {
-  const { __provider: _ignored, ...raw } = inputs as KeyInputs & { __provider?: unknown };
-  const decoded = codecs().KeyInputs.decode(raw);
+  const decoded = codecs().KeyInputs.decode(withoutProvider(inputs));
   if (decoded._tag === "Left") throw new Error(`Invalid ObjectStorageKey inputs: ${describeDecodeErrors(decoded.left)}.`);
   return decoded.right;
 }
@@ -48,8 +53,7 @@ export function configure(provider: object, req: pulumi.dynamic.ConfigureRequest
 
 /** Validates and normalises inputs before any API call; each failure names its property. */
 export function check(news: KeyInputs): pulumi.dynamic.CheckResult<KeyInputs> {
-  const { __provider: _ignored, ...raw } = news as unknown as Record<string, unknown>;
-  const { inputs, failures } = validateInputs(raw);
+  const { inputs, failures } = validateInputs(withoutProvider(news as unknown as Record<string, unknown>));
   return failures.length ? { failures } : { inputs: inputs as unknown as KeyInputs };
 }
 
@@ -96,10 +100,7 @@ export async function read(provider: object, id: string, props?: KeyOutputs): Pr
 /** Updates label and regions with one PUT carrying only what changed, or none; keeps the secret. */
 export async function update(provider: object, id: string, olds: KeyOutputs, news: KeyInputs): Promise<pulumi.dynamic.UpdateResult<KeyOutputs>> {
   const body = updateBody(olds, decodeInputs(news));
-  if (!body) {
-    const { __provider: _ignored, ...outs } = olds as KeyOutputs & { __provider?: unknown };
-    return { outs };
-  }
+  if (!body) return { outs: withoutProvider(olds) };
   const key = await clientFor(provider).updateKey(parseId(id), body);
   return { outs: toOutputs(key, olds.secret_key) };
 }

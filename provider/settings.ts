@@ -101,6 +101,10 @@ export function resolveSettings(
     );
   }
   const url = (raw("url") ?? S.url.default).replace(/\/+$/, "");
+  if (/^https?:\/\/[^/]*@/.test(url)) {
+    // Never echo it: the part before @ is a credential.
+    throw new Error("Setting url must not carry credentials (user:password@); give the token with linode:token or LINODE_TOKEN.");
+  }
   if (!/^https?:\/\/[^\s/]+/.test(url)) {
     throw new Error(`Setting url must be an http(s) URL such as https://api.linode.com; got "${url}". Fix linode:url or LINODE_URL.`);
   }

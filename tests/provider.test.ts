@@ -1,10 +1,9 @@
 import { strict as assert } from "node:assert";
 import { startEmulator, Emulator } from "../emulator/server";
 import { ObjectStorageKeyProvider, getObjectStorageKey, getObjectStorageKeys } from "../provider";
-import { createKeysClient } from "../provider/client";
+import { USER_AGENT, createKeysClient } from "../provider/client";
 import type { KeyInputs, KeyOutputs } from "../provider/codecs";
 import { resolveSettings } from "../provider/settings";
-import { USER_AGENT } from "../provider/client";
 import { calls, providerFor, rejection, stackConfig } from "./helpers";
 import { UNKNOWN } from "../provider/rules";
 
@@ -203,6 +202,19 @@ describe("provider against the emulator", () => {
       assert.equal(s3.baseUrl, "https://api.linode.com/v4");
     });
 
+    it("refuses a URL that carries credentials, without echoing them", () => {
+      const err = (() => {
+        try {
+          resolveSettings(stackConfig({ "linode:token": "t", "linode:url": "https://user:hunter2@api.example" }), {});
+        } catch (e) {
+          return e as Error;
+        }
+        return assert.fail("expected an error");
+      })();
+      assert.match(err.message, /url must not carry credentials/);
+      assert.ok(!err.message.includes("hunter2"));
+    });
+
     it("rejects a malformed retry setting, naming it", () => {
       assert.throws(() => resolveSettings(stackConfig({ "linode:token": "t", "linode:maxRetries": "many" }), {}), /maxRetries.*linode:maxRetries.*LINODE_MAX_RETRIES/);
     });
@@ -212,6 +224,13 @@ describe("provider against the emulator", () => {
       assert.equal(emu.requests[0].headers["user-agent"], USER_AGENT);
       const pkg = require("../../package.json") as { name: string; version: string };
       assert.equal(USER_AGENT, `${pkg.name}/${pkg.version}`);
+    });
+
+    it("treats a 200 to a POST that does not decode as ambiguous: no retry, and names the id it carries", async () => {
+      emu.inject({ kind: "status", status: 200, method: "POST", body: { id: 4242, label: "half-key" } });
+      const err = await rejection(() => p.create({ label: "half-key" }));
+      assert.match(err.message, /failed ambiguously \(HTTP 200 with a body this provider cannot read \(access_key: expected string.*it names key id 4242\)/);
+      assert.deepEqual(calls(emu), ["POST /object-storage/keys", "GET /object-storage/keys"]);
     });
 
     it("fails clearly when a response does not decode", async () => {

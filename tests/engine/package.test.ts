@@ -8,7 +8,7 @@ import { promisify } from "node:util";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { ROOT, createSandbox } from "../../tools/sandbox";
+import { ROOT, createSandbox, packThisPackage } from "../../tools/sandbox";
 import { startEmulator } from "../../emulator/server";
 import { changes, engineRun, stateKeys } from "./harness";
 
@@ -47,9 +47,9 @@ describe("engine: the package as users get it, and upgrades", function () {
     const fresh = fs.mkdtempSync(path.join(os.tmpdir(), "objkey-fresh-"));
     const sb = await createSandbox({ projectName: "objkey-fresh", modulesFrom: fresh, prefix: "objkey-packed-" });
     try {
-      const tarball = execFileSync("npm", ["pack", "--silent", "--pack-destination", fresh], { cwd: ROOT, encoding: "utf8" }).trim().split("\n").pop()!;
+      const tarball = packThisPackage(fresh);
       fs.writeFileSync(path.join(fresh, "package.json"), JSON.stringify({ name: "objkey-fresh", private: true }));
-      execFileSync("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", path.join(fresh, tarball), `@pulumi/pulumi@${PULUMI_VERSION}`], { cwd: fresh, stdio: "pipe" });
+      execFileSync("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", tarball, `@pulumi/pulumi@${PULUMI_VERSION}`], { cwd: fresh, stdio: "pipe" });
       fs.writeFileSync(path.join(fresh, "run.js"), FRESH_PROGRAM);
       // Asynchronously: the emulator answers from this process's event loop.
       const { stdout: out } = await execFileAsync(process.execPath, ["run.js"], {
