@@ -1,26 +1,21 @@
 /**
- * The HTTP client for `/object-storage/keys`: bearer auth, retries with capped backoff, Linode
- * error bodies turned into one clear error, io-ts decoding of every response, and the rule that
- * a create is never repeated after an ambiguous failure.
- *
- * Everything is built when a call runs (axios instance, HTTP agent, codecs): a dynamic provider
- * is serialized into state, and an axios instance cannot be serialized.
+ * The `/object-storage/keys` endpoints over one {@link Transport}: every page of the listing,
+ * one key, one POST, an update and a revoke, each answer decoded and checked against what was
+ * asked. It also decides what a 404 means: "this key is gone" only once the listing proves the
+ * API answered for this endpoint; otherwise the URL or API version is wrong.
  *
  * @packageDocumentation
  */
-import * as http from "node:http";
-import * as https from "node:https";
-import axios from "axios";
-import type * as t from "io-ts";
-import { ApiKey, codecs, describeDecodeErrors } from "./codecs";
-import { ApiErrorReason, ambiguousCreateError, formatReasons, linodeApiError } from "./errors";
+import { ApiKey, codecs } from "./codecs";
+import { STALE_SETTINGS_HINT, linodeApiError, objkeyError } from "./errors";
+import { Transport, createTransport, isNotFound } from "./transport";
 import type { LinodeSettings } from "./settings";
-
-/** The User-Agent sent with every request: this package's name and version. */
-export const USER_AGENT = "pulumi-linode-objkey/0.1.0";
 
 /** The largest page the API serves; listing every key takes the fewest requests with it. */
 export const MAX_PAGE_SIZE = 500;
+
+/** The most pages read when listing: 100,000 keys, far past any account's; a listing that claims more is broken. */
+export const MAX_PAGES = 200;
 
 /** Body of a create request, in the API's shape. */
 export interface CreateKeyBody {
@@ -42,233 +37,102 @@ export interface UpdateKeyBody {
 
 /** The keys endpoints. Every method decodes the API's answer before it returns. */
 export interface KeysClient {
-  /** Every key, across all pages. */
+  /** Every key, across all pages, each id once. */
   listKeys(pageSize?: number): Promise<ApiKey[]>;
-  /** One key, or `undefined` when the API answers 404. */
+  /** One key, or `undefined` when it is provably gone. */
   getKey(id: number): Promise<ApiKey | undefined>;
-  /** Creates a key (one POST, never repeated after an ambiguous failure). */
-  createKey(body: CreateKeyBody): Promise<ApiKey>;
+  /**
+   * Sends one POST and never repeats it after an answer that may mean the API acted: such an
+   * outcome is thrown as an `AmbiguousOutcome` (transport.ts) for the create recovery to settle.
+   */
+  postKey(body: CreateKeyBody): Promise<ApiKey>;
   /** Updates a key's label and/or regions. */
   updateKey(id: number, body: UpdateKeyBody): Promise<ApiKey>;
-  /** Revokes a key; returns `false` when it was already gone (404). */
+  /** Revokes a key; returns `false` when it was provably gone already. */
   deleteKey(id: number): Promise<boolean>;
+  /** The settings the client was built with. */
+  readonly settings: LinodeSettings;
 }
 
-/** What one HTTP attempt came to. */
-export type Outcome =
-  | { kind: "response"; status: number; headers: Record<string, string>; body: unknown; text: string }
-  | { kind: "network"; code: string };
+const KEYS = "/object-storage/keys";
 
-/** What to do after an attempt. */
-export type Verdict =
-  | { action: "done" }
-  | { action: "retry"; waitMs?: number }
-  | { action: "fail" }
-  | { action: "ambiguous" };
-
-/** Connection errors that prove the request never reached the server. */
-const NEVER_SENT = ["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"];
-
-/**
- * The retry rule. 429, 503 without `X-Maintenance-Mode`, 408, "Linode busy." and connections
- * that never opened mean the API did not act, so any method may retry. Other 5xx, resets and
- * timeouts may have acted: GET, PUT and DELETE retry (they are idempotent), POST does not.
- */
-export function classify(method: string, outcome: Outcome, retryAfterBounds?: { min: number; max: number }): Verdict {
-  const idempotent = method !== "POST";
-  if (outcome.kind === "network") {
-    if (NEVER_SENT.includes(outcome.code)) return { action: "retry" };
-    return idempotent ? { action: "retry" } : { action: "ambiguous" };
-  }
-  const { status, headers } = outcome;
-  if (status >= 200 && status < 300) return { action: "done" };
-  if (status === 429) return { action: "retry", waitMs: retryAfterMs(headers["retry-after"], retryAfterBounds) };
-  if (status === 408) return { action: "retry" };
-  if (status === 503 && headers["x-maintenance-mode"] === undefined) return { action: "retry" };
-  if (status === 503) return { action: "fail" };
-  if (status === 400 && reasonsOf(outcome.body).some((r) => r.reason === "Linode busy.")) return { action: "retry" };
-  if (status >= 500) return idempotent ? { action: "retry" } : { action: "ambiguous" };
-  return { action: "fail" };
-}
-
-/** `Retry-After` (integer seconds, or an HTTP date) in milliseconds, clamped; `undefined` when absent or unreadable. */
-export function retryAfterMs(header: string | undefined, bounds?: { min: number; max: number }): number | undefined {
-  if (header === undefined) return undefined;
-  const seconds = /^\s*\d+\s*$/.test(header) ? Number(header) : (Date.parse(header) - Date.now()) / 1000;
-  if (!Number.isFinite(seconds)) return undefined;
-  const ms = Math.max(0, seconds * 1000);
-  return bounds ? Math.min(bounds.max, Math.max(bounds.min, ms)) : ms;
-}
-
-/** Exponential backoff from `min`, doubled per attempt and capped at `max`, with jitter in its upper half. */
-export function backoffMs(attempt: number, min: number, max: number, random: () => number = Math.random): number {
-  const ceiling = Math.min(max, min * 2 ** attempt);
-  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
-}
-
-function reasonsOf(body: unknown): ApiErrorReason[] {
-  const decoded = codecs().ApiErrorBody.decode(body);
-  return decoded._tag === "Right" ? decoded.right.errors : [];
-}
-
-/** Builds a client for one call's settings. */
-export function createKeysClient(settings: LinodeSettings): KeysClient {
+/** Builds the keys client for one call's settings. */
+export function createKeysClient(settings: LinodeSettings, transport: Transport = createTransport(settings)): KeysClient {
   const { ApiKey: ApiKeyCodec, ApiKeyPage, Revoked } = codecs();
-  const agentOptions = { keepAlive: false };
-  const api = axios.create({
-    baseURL: settings.baseUrl,
-    timeout: settings.timeoutMs,
-    headers: { Authorization: `Bearer ${settings.token}`, "User-Agent": USER_AGENT, Accept: "application/json" },
-    // A reused keep-alive socket that the server closed would look like an ambiguous reset.
-    httpAgent: new http.Agent(agentOptions),
-    httpsAgent: new https.Agent(agentOptions),
-    responseType: "text",
-    transformResponse: (data: unknown) => data,
-    validateStatus: () => true,
-    maxRedirects: 0,
-  });
+  const { send } = transport;
 
-  async function attempt(method: string, path: string, body: unknown, query: Record<string, number> | undefined): Promise<Outcome> {
-    try {
-      const res = await api.request<string>({ method, url: path, data: body, params: query });
-      const text = typeof res.data === "string" ? res.data : "";
-      let parsed: unknown;
-      try {
-        parsed = text === "" ? undefined : JSON.parse(text);
-      } catch {
-        parsed = undefined;
-      }
-      const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(res.headers ?? {})) if (v !== undefined && v !== null) headers[k.toLowerCase()] = String(v);
-      return { kind: "response", status: res.status, headers, body: parsed, text };
-    } catch (err) {
-      // Never rethrow axios errors: they carry the request config, Authorization header included.
-      const code = (err as { code?: unknown }).code;
-      return { kind: "network", code: typeof code === "string" ? code : "ECONNRESET" };
-    }
+  function wrongEndpoint(operation: string): Error {
+    return objkeyError(
+      "endpoint",
+      `${settings.baseUrl} does not serve the Linode keys API: ${operation} and the key listing answered HTTP 404. ` +
+        "Check linode:url / LINODE_URL (the API root, e.g. https://api.linode.com, without a version) and " +
+        `linode:apiVersion / LINODE_API_VERSION (v4 or v4beta). ${STALE_SETTINGS_HINT}.`,
+    );
   }
 
-  function describe(outcome: Outcome): string {
-    if (outcome.kind === "network") {
-      return outcome.code === "ECONNABORTED" || outcome.code === "ETIMEDOUT"
-        ? `no answer within ${settings.timeoutMs} ms (${outcome.code})`
-        : `connection error ${outcome.code}`;
-    }
-    const reasons = reasonsOf(outcome.body);
-    if (reasons.length) return `HTTP ${outcome.status}: ${formatReasons(reasons)}`;
-    const type = outcome.headers["content-type"] ?? "no content type";
-    return `HTTP ${outcome.status} with a non-JSON body (${type}, ${outcome.text.length} bytes)`;
+  /**
+   * A 404 for one key means "gone" only if the API answers for the endpoint itself: a wrong URL,
+   * API version or route also answers 404, and taking that for "gone" would empty the state
+   * while every key stays live. (A token of another account cannot be told apart this way.)
+   */
+  async function goneOrWrongEndpoint(operation: string): Promise<void> {
+    const page = await send("GET", KEYS, ApiKeyPage, { query: { page: 1, page_size: 25 }, allow404: true });
+    if (isNotFound(page)) throw wrongEndpoint(operation);
   }
 
-  function failure(operation: string, outcome: Outcome, attempts: number): Error {
-    const tries = attempts > 1 ? ` after ${attempts} attempts` : "";
-    if (outcome.kind === "network") {
-      return new Error(
-        `Linode API request ${operation} failed${tries}: ${describe(outcome)}. Check that ${settings.baseUrl} is reachable; ` +
-          `raise linode:timeoutMs / LINODE_TIMEOUT_MS or linode:maxRetries / LINODE_MAX_RETRIES if the API is slow.`,
-      );
+  function checkId<A extends { id: number }>(operation: string, id: number, key: A): A {
+    if (key.id !== id) {
+      throw objkeyError("decode", `Linode API answered ${operation} with key ${key.id} instead of key ${id}; nothing was stored. Check that linode:url / LINODE_URL points at the Linode API.`);
     }
-    const { status } = outcome;
-    let hint: string | undefined;
-    if (status === 401 || status === 403) {
-      hint = "The token is wrong, expired, or lacks the object_storage scope (read_write to change keys); set linode:token or LINODE_TOKEN";
-    } else if (status === 503 && outcome.headers["x-maintenance-mode"] !== undefined) {
-      hint = "The Linode API is in maintenance mode; run the command again when it is over";
-    } else if (status === 429) {
-      hint = `Still rate limited${tries}; run again later, or raise linode:maxRetries / LINODE_MAX_RETRIES`;
-    } else if (status === 404) {
-      hint = "The key no longer exists; run pulumi refresh to drop it from state";
-    } else if (status >= 500) {
-      hint = `The Linode API failed${tries}; run again later`;
-    }
-    // A body that is not Linode's JSON (e.g. a proxy's HTML page) is described instead.
-    const reasons = reasonsOf(outcome.body);
-    return linodeApiError(operation, status, reasons.length ? reasons : [{ reason: describe(outcome).replace(/^HTTP \d+ /, "") }], hint);
-  }
-
-  /** Sends one request with the retry rule; resolves to the decoded body, or `undefined` on an allowed 404. */
-  async function send<A>(
-    method: "GET" | "POST" | "PUT" | "DELETE",
-    path: string,
-    decoder: t.Decoder<unknown, A>,
-    opts: { body?: unknown; query?: Record<string, number>; allow404?: boolean } = {},
-  ): Promise<A | undefined> {
-    const operation = `${method} ${path}`;
-    const bounds = { min: settings.minRetryDelayMs, max: settings.maxRetryDelayMs };
-    for (let attemptNo = 0; ; attemptNo++) {
-      const outcome = await attempt(method, path, opts.body, opts.query);
-      if (outcome.kind === "response" && outcome.status === 404 && opts.allow404) return undefined;
-      const verdict = classify(method, outcome, bounds);
-      // After a cut connection or a timeout the request may still be running on Linode's side.
-      if (verdict.action === "ambiguous") throw ambiguousOutcome(describe(outcome), outcome.kind === "network");
-      if (verdict.action === "fail") throw failure(operation, outcome, attemptNo + 1);
-      if (verdict.action === "retry") {
-        if (attemptNo >= settings.maxRetries) throw failure(operation, outcome, attemptNo + 1);
-        const wait = verdict.waitMs ?? backoffMs(attemptNo, settings.minRetryDelayMs, settings.maxRetryDelayMs);
-        await new Promise((resolve) => setTimeout(resolve, wait));
-        continue;
-      }
-      const decoded = decoder.decode(outcome.kind === "response" ? outcome.body : undefined);
-      if (decoded._tag === "Right") return decoded.right;
-      const why = describeDecodeErrors(decoded.left);
-      if (method === "POST") {
-        const id = (outcome.kind === "response" && (outcome.body as { id?: unknown } | undefined)?.id) ?? undefined;
-        throw ambiguousOutcome(`HTTP 200 with a body this provider cannot read (${why})${typeof id === "number" ? `; it names key id ${id}` : ""}`, false);
-      }
-      throw new Error(
-        `Linode API answered ${operation} with a body this provider cannot read (${why}). ` +
-          `The API may have changed; report it with this message.`,
-      );
-    }
+    return key;
   }
 
   async function listKeys(pageSize: number = MAX_PAGE_SIZE): Promise<ApiKey[]> {
-    const all: ApiKey[] = [];
+    const byId = new Map<number, ApiKey>();
     for (let page = 1, pages = 1; page <= pages; page++) {
-      const result = (await send("GET", "/object-storage/keys", ApiKeyPage, { query: { page, page_size: pageSize } }))!;
-      all.push(...result.data);
+      const result = await send("GET", KEYS, ApiKeyPage, { query: { page, page_size: pageSize }, allow404: true });
+      if (isNotFound(result)) throw wrongEndpoint(`GET ${KEYS}`);
+      if (result.page !== page) {
+        throw objkeyError("decode", `Linode API answered page ${result.page} when page ${page} of the key listing was asked; the listing cannot be trusted. Run the command again.`);
+      }
+      if (result.pages > MAX_PAGES) {
+        throw objkeyError("decode", `Linode API says the key listing has ${result.pages} pages of ${pageSize}; this provider reads at most ${MAX_PAGES}. Check that linode:url / LINODE_URL points at the Linode API.`);
+      }
+      // Keys made or revoked between two pages shift the pages: a key may come twice.
+      for (const key of result.data) if (!byId.has(key.id)) byId.set(key.id, key);
       pages = result.pages;
     }
-    return all;
+    return [...byId.values()];
   }
 
   return {
+    settings,
     listKeys,
-    getKey: (id) => send("GET", `/object-storage/keys/${id}`, ApiKeyCodec, { allow404: true }),
-    async createKey(body) {
-      try {
-        return (await send("POST", "/object-storage/keys", ApiKeyCodec, { body }))!;
-      } catch (err) {
-        if (!isAmbiguousOutcome(err)) throw err;
-        let ids: number[] | undefined;
-        let listFailure: string | undefined;
-        // A request that may still be running: look again a few times over one more timeout
-        // before saying no key was made.
-        for (let look = 0; look < (err.mayStillRun ? 5 : 1); look++) {
-          if (look > 0) await new Promise((resolve) => setTimeout(resolve, settings.timeoutMs / 4));
-          try {
-            ids = (await listKeys()).filter((k) => k.label === body.label).map((k) => k.id);
-            listFailure = undefined;
-          } catch (listErr) {
-            listFailure = (listErr as Error).message;
-          }
-          if (ids && ids.length > 0) break;
-        }
-        throw ambiguousCreateError(body.label, err.message, ids, listFailure);
-      }
+    async getKey(id) {
+      const operation = `GET ${KEYS}/${id}`;
+      const key = await send("GET", `${KEYS}/${id}`, ApiKeyCodec, { allow404: true });
+      if (!isNotFound(key)) return checkId(operation, id, key);
+      await goneOrWrongEndpoint(operation);
+      return undefined;
     },
-    updateKey: async (id, body) => (await send("PUT", `/object-storage/keys/${id}`, ApiKeyCodec, { body }))!,
-    deleteKey: async (id) => (await send("DELETE", `/object-storage/keys/${id}`, Revoked, { allow404: true })) !== undefined,
+    async postKey(body) {
+      const key = await send("POST", KEYS, ApiKeyCodec, { body, allow404: true });
+      if (isNotFound(key)) throw wrongEndpoint(`POST ${KEYS}`);
+      return key;
+    },
+    async updateKey(id, body) {
+      const operation = `PUT ${KEYS}/${id}`;
+      const key = await send("PUT", `${KEYS}/${id}`, ApiKeyCodec, { body, allow404: true });
+      if (!isNotFound(key)) return checkId(operation, id, key);
+      await goneOrWrongEndpoint(operation);
+      throw linodeApiError(operation, 404, [{ reason: "The specified access key was not found" }], `Key ${id} no longer exists (it was revoked outside Pulumi); run pulumi refresh to drop it from state, then pulumi up to make a new one`);
+    },
+    async deleteKey(id) {
+      const operation = `DELETE ${KEYS}/${id}`;
+      const revoked = await send("DELETE", `${KEYS}/${id}`, Revoked, { allow404: true });
+      if (!isNotFound(revoked)) return true;
+      await goneOrWrongEndpoint(operation);
+      return false;
+    },
   };
-}
-
-/** Internal: a POST outcome that does not say whether the key exists (a tagged Error; see errors.ts on subclasses). */
-type AmbiguousOutcome = Error & { name: "AmbiguousOutcome"; mayStillRun: boolean };
-
-function ambiguousOutcome(cause: string, mayStillRun: boolean): AmbiguousOutcome {
-  return Object.assign(new Error(cause), { name: "AmbiguousOutcome" as const, mayStillRun });
-}
-
-function isAmbiguousOutcome(err: unknown): err is AmbiguousOutcome {
-  return err instanceof Error && err.name === "AmbiguousOutcome";
 }

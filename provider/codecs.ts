@@ -57,8 +57,8 @@ export function makeCodecs() {
     "ApiErrorBody",
   );
 
-  /** The body of a successful revoke: `{}`. */
-  const Revoked = t.UnknownRecord;
+  /** The body of a successful revoke: `{}`, or none (a 204 revokes too). */
+  const Revoked = t.union([t.UnknownRecord, t.undefined], "Revoked");
 
   /** A `bucket_access` input: exactly one of `region` and the legacy `cluster` is set (see rules). */
   const BucketAccessInput = t.intersection(

@@ -1,14 +1,34 @@
 /**
- * Errors the provider throws. Messages say what went wrong and what to do, and never carry the
- * token or a secret key: they end up in Pulumi's output and logs.
+ * The one error model of this package: a plain `Error` tagged with `name: "ObjectStorageKeyError"`
+ * and a `kind`, so a caller can tell a bad setting from an API refusal, a network failure or an
+ * ambiguous create with one guard, {@link isObjectStorageKeyError}.
  *
- * They are plain `Error` objects tagged by `name`, not subclasses: Pulumi's closure serializer
- * rewrites `super(message)` into `Error.call(this, message)`, which sets nothing, so a subclass
- * loses its message once the provider is serialized. Test them with the `is…` guards, not
- * `instanceof`.
+ * Not a subclass: Pulumi's closure serializer rewrites `super(message)` into
+ * `Error.call(this, message)`, which sets nothing, so a subclass loses its message once the
+ * provider is serialized. Messages say what went wrong and what to do, and never carry the token
+ * or a secret key: they end up in Pulumi's output and logs.
  *
  * @packageDocumentation
  */
+
+/** What kind of failure an {@link ObjectStorageKeyError} is. */
+export type ObjectStorageKeyErrorKind =
+  /** Linode answered with an error status (`status`, `reasons`). */
+  | "api"
+  /** No usable answer: refused or reset connections, timeouts, after the retries allowed. */
+  | "network"
+  /** The TLS handshake failed (an intercepting proxy, https:// to a plain-HTTP port): nothing was sent. */
+  | "tls"
+  /** The configured URL does not serve the keys API (a 404 for the endpoint itself). */
+  | "endpoint"
+  /** An answer this provider cannot read (wrong shape, another key's body, too large). */
+  | "decode"
+  /** A bad setting (token, url, apiVersion, retry knobs) or a bad id. */
+  | "settings"
+  /** A create failed in a way that does not tell whether Linode made the key. */
+  | "ambiguous-create"
+  /** An unexpected exception inside the HTTP library, before any answer. */
+  | "internal";
 
 /** One `{reason, field}` entry of Linode's error body. */
 export interface ApiErrorReason {
@@ -18,36 +38,41 @@ export interface ApiErrorReason {
   readonly field?: string | null;
 }
 
+/** Every error this package throws. */
+export interface ObjectStorageKeyError extends Error {
+  /** Always `"ObjectStorageKeyError"`. */
+  readonly name: "ObjectStorageKeyError";
+  /** What kind of failure it is. */
+  readonly kind: ObjectStorageKeyErrorKind;
+  /** HTTP status, for `api` errors. */
+  readonly status?: number;
+  /** Linode's reasons, for `api` errors (empty when the body was not Linode's JSON). */
+  readonly reasons?: readonly ApiErrorReason[];
+}
+
 /** The Linode API answered a request with an error status. */
-export interface LinodeApiError extends Error {
-  /** Always `"LinodeApiError"`. */
-  readonly name: "LinodeApiError";
+export interface LinodeApiError extends ObjectStorageKeyError {
+  /** Always `"api"`. */
+  readonly kind: "api";
   /** HTTP status, e.g. 400. */
   readonly status: number;
   /** The reasons from Linode's error body (empty when the body was not Linode's JSON). */
   readonly reasons: readonly ApiErrorReason[];
 }
 
-/**
- * A create request failed in a way that does not tell whether Linode made the key (a 5xx, a
- * reset or a timeout after the request was sent, or a 200 that did not decode). The request was
- * not repeated, so at most one key exists; `candidateIds` lists the keys that carry the label.
- */
-export interface AmbiguousCreateError extends Error {
-  /** Always `"AmbiguousCreateError"`. */
-  readonly name: "AmbiguousCreateError";
-  /** Ids of keys with the requested label found after the failure (empty if none or unknown). */
-  readonly candidateIds: readonly number[];
+/** Builds an error of `kind`; `extra` adds the kind's own fields. */
+export function objkeyError<E extends object = object>(kind: ObjectStorageKeyErrorKind, message: string, extra?: E): ObjectStorageKeyError & E {
+  return Object.assign(new Error(message), { name: "ObjectStorageKeyError" as const, kind }, extra) as ObjectStorageKeyError & E;
+}
+
+/** True for any error this package made; with `kind`, only for that kind. */
+export function isObjectStorageKeyError(err: unknown, kind?: ObjectStorageKeyErrorKind): err is ObjectStorageKeyError {
+  return err instanceof Error && err.name === "ObjectStorageKeyError" && (kind === undefined || (err as ObjectStorageKeyError).kind === kind);
 }
 
 /** True for an error made by {@link linodeApiError}. */
 export function isLinodeApiError(err: unknown): err is LinodeApiError {
-  return err instanceof Error && err.name === "LinodeApiError";
-}
-
-/** True for an error made by {@link ambiguousCreateError}. */
-export function isAmbiguousCreateError(err: unknown): err is AmbiguousCreateError {
-  return err instanceof Error && err.name === "AmbiguousCreateError";
+  return isObjectStorageKeyError(err, "api");
 }
 
 /** Linode's reasons as one line: `[field] reason; reason`. */
@@ -58,22 +83,23 @@ export function formatReasons(reasons: readonly ApiErrorReason[]): string {
 /** Builds the error for an API error status on `operation` (e.g. `GET /object-storage/keys/1`). */
 export function linodeApiError(operation: string, status: number, reasons: readonly ApiErrorReason[], hint?: string): LinodeApiError {
   const detail = reasons.length ? formatReasons(reasons) : "no error details in the response";
-  const err = new Error(`Linode API error on ${operation}: HTTP ${status}: ${detail.replace(/\.$/, "")}${hint ? `. ${hint}` : ""}`);
-  return Object.assign(err, { name: "LinodeApiError" as const, status, reasons });
+  const message = `Linode API error on ${operation}: HTTP ${status}: ${detail.replace(/\.$/, "")}${hint ? `. ${hint}` : ""}`;
+  return objkeyError("api", message, { status, reasons }) as LinodeApiError;
 }
 
-/** Builds the error for an ambiguous create of a key labelled `label`. */
-export function ambiguousCreateError(label: string, cause: string, candidateIds: readonly number[] | undefined, listFailure?: string): AmbiguousCreateError {
-  const found =
-    candidateIds === undefined
-      ? `Listing keys to look for it failed too (${listFailure}), so check the keys labelled "${label}" yourself`
-      : candidateIds.length === 0
-        ? `No key labelled "${label}" appeared, so it was most likely not created`
-        : `Keys labelled "${label}" now: ${candidateIds.join(", ")}`;
-  const err = new Error(
-    `Creating Object Storage key "${label}" failed ambiguously (${cause}): Linode may have created the key anyway, ` +
-      `and its secret cannot be read back. The request was not repeated, to avoid a duplicate key. ${found}. ` +
-      `If a key with this label appears that Pulumi does not track, revoke it (linode-cli object-storage keys-delete <id>, or the Cloud Manager); then run pulumi up again.`,
-  );
-  return Object.assign(err, { name: "AmbiguousCreateError" as const, candidateIds: candidateIds ?? [] });
+/**
+ * The advice for settings that may be stale: `refresh` and `destroy` configure the provider from
+ * the stack config recorded at the last `pulumi up`, which also wins over the environment.
+ */
+export const STALE_SETTINGS_HINT =
+  "pulumi refresh and pulumi destroy use the provider settings recorded at the last pulumi up; after changing linode:token, linode:url or linode:apiVersion, " +
+  "run them with --run-program (pulumi refresh --run-program, pulumi destroy --run-program) so they use the current ones";
+
+/** One key id, as the engine hands it over (a string) or a caller gives it: a positive integer. */
+export function parseKeyId(id: unknown): number {
+  const n = typeof id === "number" ? id : typeof id === "string" && /^\d{1,15}$/.test(id) ? Number(id) : NaN;
+  if (!Number.isSafeInteger(n) || n <= 0) {
+    throw objkeyError("settings", `${JSON.stringify(String(id)).slice(0, 40)} is not an Object Storage key id (a positive integer).`);
+  }
+  return n;
 }

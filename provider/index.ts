@@ -7,5 +7,13 @@ export { ObjectStorageKey, ObjectStorageKeyArgs, BucketAccessArgs } from "./reso
 export { ObjectStorageKeyProvider } from "./provider";
 export { getObjectStorageKey, getObjectStorageKeys } from "./reads";
 export { LinodeSettingsOverrides } from "./settings";
-export { LinodeApiError, AmbiguousCreateError, ApiErrorReason, isLinodeApiError, isAmbiguousCreateError } from "./errors";
+export {
+  ObjectStorageKeyError,
+  ObjectStorageKeyErrorKind,
+  LinodeApiError,
+  ApiErrorReason,
+  isObjectStorageKeyError,
+  isLinodeApiError,
+} from "./errors";
+export { AmbiguousCreateError, CreateRecovery, isAmbiguousCreateError } from "./create-recovery";
 export type { ApiKey, ApiBucketAccess, Permissions, RegionDetails, KeyInputs, KeyOutputs } from "./codecs";

@@ -8,7 +8,8 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { KeyInputs, KeyOutputs, codecs, describeDecodeErrors } from "./codecs";
 import { createKeysClient, KeysClient } from "./client";
-import { isAmbiguousCreateError } from "./errors";
+import { createKeySafely, isAmbiguousCreateError } from "./create-recovery";
+import { objkeyError, parseKeyId } from "./errors";
 import { createBody, diffKey, toOutputs, updateBody, validateInputs } from "./rules";
 import { ConfigSource, resolveSettings } from "./settings";
 
@@ -34,15 +35,10 @@ function clientFor(provider: object): KeysClient {
   return createKeysClient(resolveSettings(configStore().get(provider)));
 }
 
-function parseId(id: string): number {
-  if (!/^\d+$/.test(id)) throw new Error(`"${id}" is not an Object Storage key id (a positive integer).`);
-  return Number(id);
-}
-
 /** Inputs reach create/update after check; decoding again guards against a provider from another version. */
 function decodeInputs(inputs: KeyInputs): KeyInputs {
   const decoded = codecs().KeyInputs.decode(withoutProvider(inputs));
-  if (decoded._tag === "Left") throw new Error(`Invalid ObjectStorageKey inputs: ${describeDecodeErrors(decoded.left)}.`);
+  if (decoded._tag === "Left") throw objkeyError("decode", `Invalid ObjectStorageKey inputs: ${describeDecodeErrors(decoded.left)}.`);
   return decoded.right;
 }
 
@@ -64,35 +60,27 @@ export function diff(olds: KeyOutputs, news: KeyInputs): pulumi.dynamic.DiffResu
 }
 
 /**
- * Creates the key with one POST; the secret from this answer is the only one Linode ever shows.
- * After an ambiguous failure that left exactly one key with the label, that key is handed to
+ * Creates the key (see create-recovery.ts); the secret from this answer is the only one Linode
+ * ever shows. When an ambiguous failure provably left this create's key, the key is handed to
  * Pulumi as a partially created resource, so it is tracked rather than orphaned, and the next
- * `pulumi up` replaces it (its secret is lost) and revokes it.
+ * `pulumi up` replaces it (its secret is lost) and revokes it. The engine displays a partial
+ * create's `reasons`, not its message, so the reason carries the whole story.
  */
 export async function create(provider: object, inputs: KeyInputs): Promise<pulumi.dynamic.CreateResult<KeyOutputs>> {
-  const client = clientFor(provider);
   try {
-    const key = await client.createKey(createBody(decodeInputs(inputs)));
+    const key = await createKeySafely(clientFor(provider), createBody(decodeInputs(inputs)));
     return { id: String(key.id), outs: toOutputs(key) };
   } catch (err) {
-    if (!isAmbiguousCreateError(err) || err.candidateIds.length !== 1) throw err;
-    const id = err.candidateIds[0];
-    const key = await client.getKey(id).catch(() => undefined);
-    const properties: Record<string, unknown> = key ? toOutputs(key) : { label: inputs.label };
-    properties.__provider = (inputs as unknown as Record<string, unknown>).__provider;
-    throw Object.assign(
-      new Error(
-        `${err.message.replace(/ If a key with this label appears.*$/, "")} Pulumi now tracks key ${id} without its secret; ` +
-          `the next pulumi up replaces it with a new key and revokes ${id}.`,
-      ),
-      { id: String(id), properties, reasons: ["the key's secret was lost in an ambiguous create"] },
-    );
+    if (!isAmbiguousCreateError(err) || err.recovery.step !== "adopt") throw err;
+    const { key } = err.recovery;
+    const properties: Record<string, unknown> = { ...toOutputs(key), __provider: (inputs as unknown as Record<string, unknown>).__provider };
+    throw Object.assign(err, { id: String(key.id), properties, reasons: [err.message] });
   }
 }
 
 /** Reads the key with one GET; a 404 returns no id, so Pulumi drops it from state. */
 export async function read(provider: object, id: string, props?: KeyOutputs): Promise<pulumi.dynamic.ReadResult<KeyOutputs>> {
-  const key = await clientFor(provider).getKey(parseId(id));
+  const key = await clientFor(provider).getKey(parseKeyId(id));
   if (!key) return {};
   return { id, props: toOutputs(key, props?.secret_key) };
 }
@@ -101,11 +89,11 @@ export async function read(provider: object, id: string, props?: KeyOutputs): Pr
 export async function update(provider: object, id: string, olds: KeyOutputs, news: KeyInputs): Promise<pulumi.dynamic.UpdateResult<KeyOutputs>> {
   const body = updateBody(olds, decodeInputs(news));
   if (!body) return { outs: withoutProvider(olds) };
-  const key = await clientFor(provider).updateKey(parseId(id), body);
+  const key = await clientFor(provider).updateKey(parseKeyId(id), body);
   return { outs: toOutputs(key, olds.secret_key) };
 }
 
 /** Revokes the key with one DELETE; a key already gone counts as revoked. */
 export async function remove(provider: object, id: string): Promise<void> {
-  await clientFor(provider).deleteKey(parseId(id));
+  await clientFor(provider).deleteKey(parseKeyId(id));
 }

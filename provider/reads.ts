@@ -6,6 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ApiKey } from "./codecs";
 import { createKeysClient } from "./client";
+import { parseKeyId } from "./errors";
 import { LinodeSettingsOverrides, resolveSettings } from "./settings";
 
 function client(overrides?: LinodeSettingsOverrides) {
@@ -19,9 +20,7 @@ function client(overrides?: LinodeSettingsOverrides) {
  * Settings come from `overrides`, then stack config (`linode:token`, ...), then the environment.
  */
 export async function getObjectStorageKey(id: number | string, overrides?: LinodeSettingsOverrides): Promise<ApiKey | undefined> {
-  const n = Number(id);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`getObjectStorageKey: id must be a positive integer; got "${id}".`);
-  return client(overrides).getKey(n);
+  return client(overrides).getKey(parseKeyId(id));
 }
 
 /**

@@ -18,7 +18,7 @@ const TIMEOUT_MS = 300;
 const SLOW_MS = 700;
 /** FAST_RETRIES' cap on any wait, Retry-After included (client.ts `retryAfterMs` clamps to it). */
 const MAX_RETRY_DELAY_MS = Number(FAST_RETRIES["linode:maxRetryDelayMs"]);
-const SETTINGS = { ...FAST_RETRIES, "linode:timeoutMs": String(TIMEOUT_MS) };
+const SETTINGS = { ...FAST_RETRIES, "linode-objkey:timeoutMs": String(TIMEOUT_MS) };
 /** The same settings, given explicitly to getObjectStorageKeys. */
 const LIST_SETTINGS = {
   minRetryDelayMs: Number(FAST_RETRIES["linode:minRetryDelayMs"]),
@@ -102,8 +102,10 @@ const err = (requests: number, failure: Failure, why: string): Expected => ({ ou
 const MAINTENANCE: Failure = { kind: "api", what: /HTTP 503: Currently in maintenance mode\..*run the command again when it is over/ };
 const RETRY = "retryable for every method: one retry succeeds";
 const IDEMPOTENT = "may have acted; GET/PUT/DELETE are idempotent: one retry succeeds";
-const AMBIGUOUS_NONE = "POST may have acted: no retry; the client lists keys and finds none (1 POST + 1 list)";
-const AMBIGUOUS_ONE = "POST acted: no retry; the list finds the key and the provider reads it to adopt it (POST + list + GET)";
+const AMBIGUOUS_NONE = "POST may have acted: no retry; a second listing finds no new key (list + POST + list)";
+const AMBIGUOUS_ONE = "POST acted: no retry; a second listing finds the one new key, which is adopted (list + POST + list)";
+const CREATE_RETRY = "list + POST; the 429 proves the API did not act: the POST is re-sent";
+const CREATE_RECHECK = "list + POST; a 503 may come from a proxy after the API acted: a listing shows no new key, then the POST is re-sent";
 const NO_RETRY = "maintenance never retries";
 const NOT_HIT = "the fault only hits POST …/keys: one request";
 
@@ -115,32 +117,32 @@ const NOT_HIT = "the fault only hits POST …/keys: one request";
  * acted gets 404, which counts as revoked; maintenance never retries.
  */
 const MATRIX: Record<FaultName, Record<Op, Expected>> = {
-  "429 Retry-After: 1": { create: ok(2, RETRY), read: ok(2, RETRY), update: ok(2, RETRY), delete: ok(2, RETRY), list: ok(2, RETRY) },
-  "429 no Retry-After": { create: ok(2, RETRY), read: ok(2, RETRY), update: ok(2, RETRY), delete: ok(2, RETRY), list: ok(2, RETRY) },
-  "503": { create: ok(2, RETRY), read: ok(2, RETRY), update: ok(2, RETRY), delete: ok(2, RETRY), list: ok(2, RETRY) },
+  "429 Retry-After: 1": { create: ok(3, CREATE_RETRY), read: ok(2, RETRY), update: ok(2, RETRY), delete: ok(2, RETRY), list: ok(2, RETRY) },
+  "429 no Retry-After": { create: ok(3, CREATE_RETRY), read: ok(2, RETRY), update: ok(2, RETRY), delete: ok(2, RETRY), list: ok(2, RETRY) },
+  "503": { create: ok(4, CREATE_RECHECK), read: ok(2, RETRY), update: ok(2, RETRY), delete: ok(2, RETRY), list: ok(2, RETRY) },
   "503 maintenance": {
-    create: err(1, MAINTENANCE, NO_RETRY),
+    create: err(2, MAINTENANCE, `list + POST; ${NO_RETRY}`),
     read: err(1, MAINTENANCE, NO_RETRY),
     update: err(1, MAINTENANCE, NO_RETRY),
     delete: err(1, MAINTENANCE, NO_RETRY),
     list: err(1, MAINTENANCE, NO_RETRY),
   },
   "500": {
-    create: err(2, { kind: "not-created", what: /\(HTTP 500: Internal Server Error\)/ }, AMBIGUOUS_NONE),
+    create: err(3, { kind: "not-created", what: /\(HTTP 500: Internal Server Error\)/ }, AMBIGUOUS_NONE),
     read: ok(2, IDEMPOTENT),
     update: ok(2, IDEMPOTENT),
     delete: ok(2, IDEMPOTENT),
     list: ok(2, IDEMPOTENT),
   },
   "502 HTML body": {
-    create: err(2, { kind: "not-created", what: /\(HTTP 502 with a non-JSON body \(text\/html, \d+ bytes\)\)/ }, AMBIGUOUS_NONE),
+    create: err(3, { kind: "not-created", what: /\(HTTP 502 with a non-JSON body \(text\/html, \d+ bytes\)\)/ }, AMBIGUOUS_NONE),
     read: ok(2, IDEMPOTENT),
     update: ok(2, IDEMPOTENT),
     delete: ok(2, IDEMPOTENT),
     list: ok(2, IDEMPOTENT),
   },
   "reset before handling": {
-    create: err(6, { kind: "not-created", what: /\(connection error ECONNRESET\)/ }, "POST may still be running after a reset: no retry; the client lists keys 5 times over one more timeout and finds none (1 POST + 5 lists)"),
+    create: err(7, { kind: "not-created", what: /\(connection error ECONNRESET\)/ }, "POST may still be running after a reset: no retry; the client lists keys 5 times over one more timeout and finds no new key (list + POST + 5 lists)"),
     read: ok(2, IDEMPOTENT),
     update: ok(2, IDEMPOTENT),
     delete: ok(2, IDEMPOTENT),
@@ -150,14 +152,14 @@ const MATRIX: Record<FaultName, Record<Op, Expected>> = {
     create: err(3, { kind: "adopted", what: /\(connection error ECONNRESET\)/ }, AMBIGUOUS_ONE),
     read: ok(2, IDEMPOTENT),
     update: ok(2, IDEMPOTENT),
-    delete: ok(2, `${IDEMPOTENT}; the retried DELETE gets 404 = revoked`),
+    delete: ok(3, `${IDEMPOTENT}; the retried DELETE gets 404, and a listing proves the endpoint answers: revoked`),
     list: ok(2, IDEMPOTENT),
   },
   "slower than timeout": {
-    create: err(3, { kind: "adopted", what: new RegExp(`\\(no answer within ${TIMEOUT_MS} ms \\(ECONNABORTED\\)\\)`) }, AMBIGUOUS_ONE),
+    create: err(3, { kind: "adopted", what: new RegExp(`\\(no complete answer within ${TIMEOUT_MS} ms \\(ETIMEDOUT\\)\\)`) }, AMBIGUOUS_ONE),
     read: ok(2, IDEMPOTENT),
     update: ok(2, IDEMPOTENT),
-    delete: ok(2, `${IDEMPOTENT}; the retried DELETE gets 404 = revoked`),
+    delete: ok(3, `${IDEMPOTENT}; the retried DELETE gets 404, and a listing proves the endpoint answers: revoked`),
     list: ok(2, IDEMPOTENT),
   },
   "500 after create": {
@@ -254,6 +256,7 @@ describe("fault matrix: every fault × every operation", function () {
       it(`${fault} on ${op} → ${label} (${want.why})`, async () => {
         const state = op === "create" ? undefined : await tracked();
         const before = emu.keys();
+        // A create lists the label's keys first: the fault waits for the POST.
         emu.inject({ ...FAULTS[fault].fault, ...TARGET[op], times: 1 });
 
         const r = await run(op, state);
@@ -263,8 +266,8 @@ describe("fault matrix: every fault × every operation", function () {
         results.push({ fault, op, outcome: r.error ? "err" : "ok", requests: seen.length, statuses, message: r.error?.message });
 
         // The fault hit the operation's own request (the cell is not vacuous).
-        assert.equal(emu.requests[0]?.status, FAULTS[fault].hit(op), `first request: ${seen[0]} ${statuses}`);
-        assert.match(seen[0], new RegExp(`^${TARGET[op].method} `));
+        const own = emu.requests.find((q) => q.method === TARGET[op].method && TARGET[op].path.test(q.path));
+        assert.equal(own?.status, FAULTS[fault].hit(op), `the operation's request: ${seen.join(" | ")} ${statuses}`);
 
         // Outcome and exact request count.
         if (want.outcome === "ok") assert.equal(r.error, undefined, `expected success, got: ${r.error?.message}`);
@@ -291,10 +294,10 @@ describe("fault matrix: every fault × every operation", function () {
         assert.equal(error.id, undefined, "nothing to adopt");
         assert.ok(isAmbiguousCreateError(error), m);
         assert.deepEqual(error.candidateIds, []);
+        assert.equal(error.recovery.step, "none-appeared");
         assert.match(m, new RegExp(`Creating Object Storage key "${CREATE_LABEL}" failed ambiguously`));
         assert.match(m, /The request was not repeated, to avoid a duplicate key/);
-        assert.match(m, new RegExp(`No key labelled "${CREATE_LABEL}" appeared, so it was most likely not created`));
-        assert.match(m, /If a key with this label appears that Pulumi does not track, revoke it .*; then run pulumi up again\.$/);
+        assert.match(m, new RegExp(`No new key labelled "${CREATE_LABEL}" appeared, so it was most likely not created; run pulumi up again\\.`));
         break;
       case "adopted": {
         const made = after.filter((k) => k.label === CREATE_LABEL);
@@ -303,11 +306,11 @@ describe("fault matrix: every fault × every operation", function () {
         assert.equal(error.id, String(id), "the partial-create error carries the key's id");
         assert.match(m, new RegExp(`Creating Object Storage key "${CREATE_LABEL}" failed ambiguously`));
         assert.match(m, /its secret cannot be read back/);
-        assert.match(m, new RegExp(`Keys labelled "${CREATE_LABEL}" now: ${id}\\.`));
-        assert.match(m, new RegExp(`Pulumi now tracks key ${id} without its secret; the next pulumi up replaces it with a new key and revokes ${id}\\.$`));
+        assert.match(m, new RegExp(`Pulumi now tracks key ${id} without its secret, and the next pulumi up replaces it with a new key and revokes ${id}\\.$`));
+        assert.deepEqual((error as { reasons?: string[] }).reasons, [m], "the engine displays reasons, so they carry the whole story");
         const props = error.properties!;
         assert.equal(props.label, CREATE_LABEL);
-        assert.equal(props.access_key, made[0].access_key, "adopted outputs come from reading the key");
+        assert.equal(props.access_key, made[0].access_key, "adopted outputs come from the listing");
         assert.equal(props.secret_key, undefined, "no secret is invented");
         assert.equal(props.__provider, "provider-code", "__provider is kept so the engine can call this provider again");
         break;
@@ -361,9 +364,15 @@ describe("fault matrix: every fault × every operation", function () {
         assert.equal(r.error.id, String(made[0].id), "a key made by a failed create is named by the error");
         assert.match(r.error.message, /may have created the key anyway, and its secret cannot be read back/);
       }
-      // A POST is sent again only after an answer proving the API did not act (429 or 503).
-      const posts = emu.requests.filter((q) => q.method === "POST");
-      posts.slice(1).forEach((_, i) => assert.ok([429, 503].includes(posts[i].status as number), `POST repeated after ${posts[i].status}`));
+      // A POST is sent again only after a 429 (the API did not act), or after a 503 followed by a
+      // listing that shows no new key.
+      const reqs = emu.requests;
+      reqs.forEach((q, i) => {
+        if (q.method !== "POST" || i === reqs.findIndex((x) => x.method === "POST")) return;
+        const prev = reqs.slice(0, i).filter((x) => x.method === "POST").pop()!;
+        const between = reqs.slice(reqs.indexOf(prev) + 1, i);
+        assert.ok(prev.status === 429 || (prev.status === 503 && between.some((x) => x.method === "GET")), `POST repeated after ${prev.status} without a listing`);
+      });
     } else if (op !== "delete" || r.error) {
       assert.ok(after.some((k) => String(k.id) === state!.id), "the tracked key is still there");
     }
@@ -394,12 +403,12 @@ describe("fault matrix: every fault × every operation", function () {
   });
 });
 
-describe("ambiguous create: candidates and a failing listing", function () {
+describe("ambiguous create: what the listings show", function () {
   this.timeout(20000);
   let emu: Emulator;
   let p: ObjectStorageKeyProvider;
   const LABEL = "shared-label";
-  const rows: { case: string; requests: string; candidates: string; adopted: string; keys: number }[] = [];
+  const rows: { case: string; requests: string; recovery: string; adopted: string; keys: number }[] = [];
 
   before(async () => {
     emu = await startEmulator();
@@ -415,66 +424,213 @@ describe("ambiguous create: candidates and a failing listing", function () {
   });
 
   const create = () => p.create({ label: LABEL, __provider: "provider-code" } as unknown as KeyInputs);
+  const row = (name: string, e: Error) =>
+    rows.push({
+      case: name,
+      requests: calls(emu).join(" | "),
+      recovery: isAmbiguousCreateError(e) ? e.recovery.step : "-",
+      adopted: String((e as { id?: unknown }).id ?? "-"),
+      keys: emu.keys().length,
+    });
 
-  it("two keys already carry the label and the POST fails: the error lists both ids, adopts neither, does not retry", async () => {
+  it("two keys already carry the label and the POST fails without acting: neither is adopted, both are named as not this create's", async () => {
     const a = emu.createDirect({ label: LABEL });
     const b = emu.createDirect({ label: LABEL });
     emu.inject({ kind: "status", status: 500, ...TARGET.create });
     const e = await rejection(create);
-    rows.push({ case: "2 existing + 500", requests: calls(emu).join(" | "), candidates: String((e as AmbiguousCreateError).candidateIds), adopted: String((e as { id?: unknown }).id ?? "-"), keys: emu.keys().length });
+    row("2 existing + 500", e);
     assert.ok(isAmbiguousCreateError(e), e.message);
-    assert.deepEqual(calls(emu), ["POST /object-storage/keys", "GET /object-storage/keys"], "one POST, no retry, one listing, no read");
-    assert.deepEqual([...e.candidateIds], [a.id, b.id]);
-    assert.match(e.message, new RegExp(`Keys labelled "${LABEL}" now: ${a.id}, ${b.id}\\.`));
-    assert.match(e.message, /If a key with this label appears that Pulumi does not track, revoke it/);
-    assert.equal((e as { id?: unknown }).id, undefined, "no adoption: the provider cannot tell which key is its own");
+    assert.deepEqual(calls(emu), ["GET /object-storage/keys", "POST /object-storage/keys", "GET /object-storage/keys"], "list, one POST, no retry, one listing");
+    assert.deepEqual([...e.preexistingIds], [a.id, b.id]);
+    assert.deepEqual([...e.candidateIds], []);
+    assert.match(e.message, new RegExp(`Keys ${a.id}, ${b.id} already carried this label before the request; they are not this create's and were left alone\\.`));
+    assert.equal((e as { id?: unknown }).id, undefined, "no adoption");
     assert.deepEqual(emu.keys().map((k) => k.id), [a.id, b.id], "no key made, none removed");
   });
 
-  it("two keys already carry the label and the POST made a third: the error lists all three, adopts none, does not retry", async () => {
+  it("two keys already carry the label and the POST made a third: the third is adopted, the two are left alone", async () => {
     const a = emu.createDirect({ label: LABEL });
     const b = emu.createDirect({ label: LABEL });
     emu.inject({ kind: "error-after-create" });
     const e = await rejection(create);
     const made = emu.keys().find((k) => k.id !== a.id && k.id !== b.id)!;
-    rows.push({ case: "2 existing + 500 after create", requests: calls(emu).join(" | "), candidates: String((e as AmbiguousCreateError).candidateIds), adopted: String((e as { id?: unknown }).id ?? "-"), keys: emu.keys().length });
+    row("2 existing + 500 after create", e);
     assert.ok(isAmbiguousCreateError(e), e.message);
-    assert.deepEqual(calls(emu), ["POST /object-storage/keys", "GET /object-storage/keys"]);
-    assert.deepEqual([...e.candidateIds], [a.id, b.id, made.id], "the new key is named, so it is not an orphan");
-    assert.match(e.message, new RegExp(`now: ${a.id}, ${b.id}, ${made.id}\\.`));
-    assert.match(e.message, /may have created the key anyway, and its secret cannot be read back/);
-    assert.equal((e as { id?: unknown }).id, undefined);
+    assert.deepEqual(calls(emu), ["GET /object-storage/keys", "POST /object-storage/keys", "GET /object-storage/keys"]);
+    assert.equal((e as { id?: unknown }).id, String(made.id), "the one new key is this create's");
+    assert.deepEqual([...e.preexistingIds], [a.id, b.id]);
     assert.equal(emu.keys().length, 3, "never a second key for this create");
+  });
+
+  it("another program makes a key with the same label while the POST hangs: both new keys are named, none is touched", async () => {
+    // The emulator makes this create's key at once but answers after the client's timeout; the
+    // foreign key lands while the client waits.
+    emu.inject({ kind: "delay", ms: SLOW_MS, ...TARGET.create });
+    const run = rejection(create);
+    await sleep(TIMEOUT_MS / 3);
+    const foreign = emu.createDirect({ label: LABEL });
+    const e = await run;
+    row("timeout + a foreign create meanwhile", e);
+    assert.ok(isAmbiguousCreateError(e), e.message);
+    assert.equal(e.recovery.step, "choose");
+    assert.equal(e.candidateIds.length, 2);
+    assert.ok(e.candidateIds.includes(foreign.id));
+    assert.match(e.message, /cannot tell which one is its own and touches none/);
+    assert.equal((e as { id?: unknown }).id, undefined, "no adoption");
+    await sleep(SLOW_MS);
+    assert.ok(!emu.requests.some((q) => q.method === "DELETE" || q.method === "PUT"), "nothing touched");
+    assert.equal(emu.keys().length, 2);
   });
 
   it("the listing fails too (maintenance): the error says so and names the label to look for", async () => {
     emu.inject({ kind: "error-after-create" });
-    emu.inject({ kind: "maintenance", ...TARGET.list });
+    emu.inject({ kind: "maintenance", method: "GET", path: COLLECTION, times: 1 });
     const e = await rejection(create);
-    rows.push({ case: "500 after create, list 503 maint.", requests: calls(emu).join(" | "), candidates: "(unknown)", adopted: String((e as { id?: unknown }).id ?? "-"), keys: emu.keys().length });
-    assert.ok(isAmbiguousCreateError(e), e.message);
-    assert.deepEqual(calls(emu), ["POST /object-storage/keys", "GET /object-storage/keys"], "no retry of the POST; the maintenance listing is not retried");
-    assert.match(e.message, /failed ambiguously \(HTTP 500: Unable to create keys at this time\)/);
-    assert.match(e.message, /may have created the key anyway/);
-    assert.match(e.message, /Listing keys to look for it failed too \(Linode API error on GET \/object-storage\/keys: HTTP 503: Currently in maintenance mode\./);
-    assert.match(e.message, new RegExp(`check the keys labelled "${LABEL}" yourself`));
-    assert.match(e.message, /If a key with this label appears that Pulumi does not track, revoke it .*; then run pulumi up again\.$/);
-    // The key exists and no id could be learned: the user is told to look for it by label.
-    assert.deepEqual(emu.keys().map((k) => k.label), [LABEL]);
+    row("list 503 maint. before create", e);
+    assert.deepEqual(calls(emu), ["GET /object-storage/keys"], "no POST when the label's keys cannot be listed first");
+    assert.equal(emu.keys().length, 0);
+
+    emu.reset();
+    emu.inject({ kind: "error-after-create" });
+    const list = { kind: "maintenance" as const, method: "GET", path: COLLECTION, times: 1 };
+    // Let the pre-create listing through, then fail the one after the POST.
+    let seen = 0;
+    const e2 = await rejection(async () => {
+      const run = create();
+      while (!emu.requests.some((q) => q.method === "POST") && seen++ < 200) await sleep(2);
+      emu.inject(list);
+      return run;
+    });
+    row("500 after create, list 503 maint.", e2);
+    assert.ok(isAmbiguousCreateError(e2), e2.message);
+    assert.equal(e2.recovery.step, "look");
+    assert.match(e2.message, /failed ambiguously \(HTTP 500: Unable to create keys at this time\)/);
+    assert.match(e2.message, /Listing keys to look for it failed too \(Linode API error on GET \/object-storage\/keys: HTTP 503: Currently in maintenance mode\./);
+    assert.match(e2.message, new RegExp(`check the keys labelled "${LABEL}" yourself: \`npx linode-objkey untracked\``));
     assert.equal(emu.keys().length, 1, "no duplicate");
   });
 
-  it("the listing fails once (503) and recovers: the single key is adopted", async () => {
+  it("the listing after the POST fails once (503) and recovers: the single new key is adopted", async () => {
     emu.inject({ kind: "error-after-create" });
-    emu.inject({ kind: "status", status: 503, ...TARGET.list });
-    const e = await rejection(create);
+    const run = create();
+    while (!emu.requests.some((q) => q.method === "POST")) await sleep(2);
+    emu.inject({ kind: "status", status: 503, method: "GET", path: COLLECTION });
+    const e = await rejection(() => run);
     const [key] = emu.keys();
-    rows.push({ case: "500 after create, list 503 once", requests: calls(emu).join(" | "), candidates: String(key.id), adopted: String((e as { id?: unknown }).id ?? "-"), keys: emu.keys().length });
-    assert.deepEqual(calls(emu), ["POST /object-storage/keys", "GET /object-storage/keys", "GET /object-storage/keys", `GET /object-storage/keys/${key.id}`]);
+    row("500 after create, list 503 once", e);
+    assert.deepEqual(calls(emu), ["GET /object-storage/keys", "POST /object-storage/keys", "GET /object-storage/keys", "GET /object-storage/keys"]);
     assert.equal((e as { id?: unknown }).id, String(key.id));
     assert.match(e.message, new RegExp(`Pulumi now tracks key ${key.id} without its secret`));
     assert.equal(emu.keys().length, 1);
   });
+
+  it("a 503 to a POST that had acted (a proxy timing out): the new key is found and adopted, never duplicated", async () => {
+    emu.inject({ kind: "error-after-create", status: 503 });
+    const e = await rejection(create);
+    row("503 after create", e);
+    const keys = emu.keys();
+    assert.equal(keys.length, 1, "the POST is not re-sent once the listing shows the key");
+    assert.equal(emu.requests.filter((q) => q.method === "POST").length, 1);
+    assert.equal((e as { id?: unknown }).id, String(keys[0].id));
+  });
+});
+
+/**
+ * Create safety: a key that existed before a create's POST is never adopted, revoked or changed,
+ * under every create fault, for a foreign key (made by hand or another stack), a sibling resource's
+ * key and the key being replaced (same label, create before delete). After the failing create,
+ * the next `pulumi up` is played as the engine plays it: a partially created key is replaced (a
+ * new key, then the adopted one revoked).
+ */
+describe("create safety: keys that already carry the label, under every create fault", function () {
+  this.timeout(30000);
+  let emu: Emulator;
+  let p: ObjectStorageKeyProvider;
+  const LABEL = "ci-deploy";
+  const summary: { fault: string; owner: string; outcome: string; revoked: string; tracked: number; orphans: number }[] = [];
+
+  before(async () => {
+    emu = await startEmulator();
+  });
+  after(async () => {
+    await emu.close();
+    console.log("\n  Create safety (key that already carries the label × create fault; next up played)");
+    printRows(summary);
+  });
+  beforeEach(async () => {
+    emu.reset();
+    p = await providerFor(emu, SETTINGS);
+  });
+
+  type Owner = "foreign" | "sibling" | "replaced";
+  const OWNERS: Owner[] = ["foreign", "sibling", "replaced"];
+
+  for (const fault of FAULT_NAMES) {
+    for (const owner of OWNERS) {
+      it(`${owner} key labelled like the new one, ${fault} on the POST: never adopted, never revoked; the next up converges`, async () => {
+        // State: what Pulumi tracks, by resource name → key id (and whether its secret is known).
+        const state = new Map<string, { id: string; outs: KeyOutputs }>();
+        let existing: number;
+        if (owner === "foreign") existing = emu.createDirect({ label: LABEL }).id;
+        else {
+          const r = await p.create({ label: LABEL, __provider: "provider-code" } as unknown as KeyInputs);
+          existing = Number(r.id);
+          state.set(owner === "sibling" ? "sibling" : "old", { id: r.id, outs: r.outs! });
+        }
+        emu.clearRequests();
+        emu.inject({ ...FAULTS[fault].fault, ...TARGET.create, times: 1 });
+        const newName = owner === "replaced" ? "new" : "key";
+        const inputs = { label: LABEL, ...(owner === "replaced" ? { bucket_access: [] } : {}), __provider: "provider-code" } as unknown as KeyInputs;
+        let outcome: string;
+        try {
+          const r = await p.create(inputs);
+          state.set(newName, { id: r.id, outs: r.outs! });
+          outcome = "created";
+        } catch (e) {
+          const err = e as Error & { id?: string; properties?: Record<string, unknown> };
+          if (err.id !== undefined) {
+            state.set(newName, { id: err.id, outs: err.properties as unknown as KeyOutputs });
+            outcome = `adopted ${err.id}`;
+          } else outcome = "failed";
+        }
+        await sleep(SLOW_MS + 50); // a late answer or late act lands now
+        assert.ok(!emu.requests.some((q) => q.method === "DELETE" || q.method === "PUT"), "the failing create touched no key");
+
+        // The next `pulumi up`, no fault: create what is missing, replace what lost its secret,
+        // then (replace only) revoke the old key.
+        emu.clearFaults();
+        const current = state.get(newName);
+        if (!current) {
+          const r = await p.create(inputs);
+          state.set(newName, { id: r.id, outs: r.outs! });
+        } else if ((await p.diff(current.id, current.outs, inputs)).replaces?.length) {
+          const r = await p.create(inputs);
+          await p.delete(current.id);
+          state.set(newName, { id: r.id, outs: r.outs! });
+        }
+        if (owner === "replaced") {
+          await p.delete(state.get("old")!.id);
+          state.delete("old");
+        }
+
+        const ids = [...state.values()].map((v) => Number(v.id));
+        const keys = emu.keys();
+        const orphans = keys.filter((k) => k.id !== existing && !ids.includes(k.id));
+        const revokedIds = emu.requests.filter((q) => q.method === "DELETE").map((q) => Number(q.path.split("/").pop()));
+        summary.push({ fault, owner, outcome, revoked: revokedIds.join(",") || "-", tracked: state.size, orphans: orphans.length });
+
+        assert.equal(new Set(ids).size, ids.length, `no two state entries on one key: ${ids}`);
+        assert.deepEqual(orphans.map((k) => k.id), [], "no orphan");
+        if (owner === "replaced") assert.ok(!keys.some((k) => k.id === existing), "the replaced key is revoked once the new one exists");
+        else {
+          assert.ok(keys.some((k) => k.id === existing), `the ${owner} key is still there`);
+          assert.ok(!revokedIds.includes(existing), `the ${owner} key was never revoked`);
+        }
+        assert.equal(revokedIds.filter((id) => id === existing).length, owner === "replaced" ? 1 : 0, "DELETE sent at most once, and only for the replaced key");
+        for (const v of state.values()) assert.equal(typeof v.outs.secret_key, "string", "every tracked key has its secret after the next up");
+      });
+    }
+  }
 });
 
 function printMatrix(results: CellResult[]): void {

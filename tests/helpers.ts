@@ -4,7 +4,7 @@ import { ObjectStorageKeyProvider } from "../provider";
 import type { Emulator } from "../emulator/server";
 
 /** Fast retry settings so fault tests run in milliseconds. */
-export const FAST_RETRIES = { "linode:minRetryDelayMs": "1", "linode:maxRetryDelayMs": "20", "linode:timeoutMs": "400" };
+export const FAST_RETRIES = { "linode:minRetryDelayMs": "1", "linode:maxRetryDelayMs": "20", "linode-objkey:timeoutMs": "400" };
 
 /** Stack config as the engine hands it to `configure`. */
 export function stackConfig(values: Record<string, string>) {

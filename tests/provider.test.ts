@@ -1,7 +1,8 @@
 import { strict as assert } from "node:assert";
 import { startEmulator, Emulator } from "../emulator/server";
 import { ObjectStorageKeyProvider, getObjectStorageKey, getObjectStorageKeys } from "../provider";
-import { USER_AGENT, createKeysClient } from "../provider/client";
+import { createKeysClient } from "../provider/client";
+import { USER_AGENT } from "../provider/transport";
 import type { KeyInputs, KeyOutputs } from "../provider/codecs";
 import { resolveSettings } from "../provider/settings";
 import { calls, providerFor, rejection, stackConfig } from "./helpers";
@@ -19,6 +20,13 @@ describe("provider against the emulator", () => {
     emu.reset();
     p = await providerFor(emu);
   });
+
+  /** The body of the one POST the emulator saw. */
+  function postBody(): unknown {
+    const posts = emu.requests.filter((r) => r.method === "POST");
+    assert.equal(posts.length, 1, "exactly one POST");
+    return posts[0].body;
+  }
 
   async function created(inputs: Record<string, unknown>) {
     const checked = await p.check({} as KeyInputs, inputs as unknown as KeyInputs);
@@ -44,8 +52,8 @@ describe("provider against the emulator", () => {
   describe("create", () => {
     it("makes an unlimited key with one POST that carries no bucket_access", async () => {
       const { id, outs } = await created({ label: "  unlimited-key " });
-      assert.deepEqual(calls(emu), ["POST /object-storage/keys"]);
-      assert.deepEqual(emu.requests[0].body, { label: "unlimited-key" });
+      assert.deepEqual(calls(emu), ["GET /object-storage/keys", "POST /object-storage/keys"], "one listing of the label's keys, then one POST");
+      assert.deepEqual(postBody(), { label: "unlimited-key" });
       const stored = emu.keys().find((k) => String(k.id) === id)!;
       assert.equal(outs.secret_key, stored.secret_key);
       assert.equal(outs.access_key, stored.access_key);
@@ -57,14 +65,14 @@ describe("provider against the emulator", () => {
 
     it("makes a limited key with access to no bucket from []", async () => {
       const { outs } = await created({ label: "no-buckets", bucket_access: [] });
-      assert.deepEqual(emu.requests[0].body, { label: "no-buckets", bucket_access: [] });
+      assert.deepEqual(postBody(), { label: "no-buckets", bucket_access: [] });
       assert.equal(outs.limited, true);
       assert.deepEqual(outs.bucket_access, []);
     });
 
     it("sends a legacy cluster as its region and reports the API's bucket_access", async () => {
       const { outs } = await created({ label: "legacy", bucket_access: [{ bucket_name: "logs", permissions: "read_only", cluster: "us-east-1" }] });
-      assert.deepEqual(emu.requests[0].body, { label: "legacy", bucket_access: [{ bucket_name: "logs", permissions: "read_only", region: "us-east" }] });
+      assert.deepEqual(postBody(), { label: "legacy", bucket_access: [{ bucket_name: "logs", permissions: "read_only", region: "us-east" }] });
       assert.deepEqual(outs.bucket_access, [{ cluster: "us-east-1", bucket_name: "logs", permissions: "read_only", region: "us-east" }]);
       assert.deepEqual(outs.regions, ["us-east"]);
     });
@@ -192,10 +200,10 @@ describe("provider against the emulator", () => {
     });
 
     it("prefers stack config over the environment, and reads the environment otherwise", () => {
-      const env = { LINODE_TOKEN: "from-env", LINODE_URL: "http://env.example", LINODE_API_VERSION: "v4beta" };
+      const env = { LINODE_TOKEN: "from-env", LINODE_URL: "https://env.example", LINODE_API_VERSION: "v4beta" };
       const s1 = resolveSettings(stackConfig({ "linode:token": "from-config" }), env);
       assert.equal(s1.token, "from-config");
-      assert.equal(s1.baseUrl, "http://env.example/v4beta");
+      assert.equal(s1.baseUrl, "https://env.example/v4beta");
       const s2 = resolveSettings(undefined, env);
       assert.equal(s2.token, "from-env");
       const s3 = resolveSettings(undefined, { LINODE_TOKEN: "t" });
@@ -216,7 +224,7 @@ describe("provider against the emulator", () => {
     });
 
     it("rejects a malformed retry setting, naming it", () => {
-      assert.throws(() => resolveSettings(stackConfig({ "linode:token": "t", "linode:maxRetries": "many" }), {}), /maxRetries.*linode:maxRetries.*LINODE_MAX_RETRIES/);
+      assert.throws(() => resolveSettings(stackConfig({ "linode:token": "t", "linode-objkey:maxRetries": "many" }), {}), /maxRetries.*linode-objkey:maxRetries.*LINODE_MAX_RETRIES/);
     });
 
     it("sends a User-Agent naming the package and version", async () => {
@@ -230,7 +238,7 @@ describe("provider against the emulator", () => {
       emu.inject({ kind: "status", status: 200, method: "POST", body: { id: 4242, label: "half-key" } });
       const err = await rejection(() => p.create({ label: "half-key" }));
       assert.match(err.message, /failed ambiguously \(HTTP 200 with a body this provider cannot read \(access_key: expected string.*it names key id 4242\)/);
-      assert.deepEqual(calls(emu), ["POST /object-storage/keys", "GET /object-storage/keys"]);
+      assert.deepEqual(calls(emu), ["GET /object-storage/keys", "POST /object-storage/keys", "GET /object-storage/keys"]);
     });
 
     it("fails clearly when a response does not decode", async () => {

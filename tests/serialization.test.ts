@@ -120,7 +120,8 @@ describe("serialized provider", () => {
       assert.ok(!text.includes(process.cwd()), "the project path in the text");
     });
 
-    it(`stays under 64 KiB (size and breakdown logged)`, () => {
+    // By value (the code sits in the project, not in node_modules): issue 12 bounds the installed size.
+    it(`stays under 80 KiB (size and breakdown logged)`, () => {
       const bytes = Buffer.byteLength(text);
       const targets = requireTargets(text);
       const fns = functionBlocks(text);
@@ -132,7 +133,7 @@ describe("serialized provider", () => {
           `largest: ${largest.map((f) => `${f.name} ${f.bytes}`).join(", ")}`,
       );
       assert.equal(fns.length, (text.match(/^function __/gm) ?? []).length);
-      assert.ok(bytes < 64 * 1024, `serialized provider is ${bytes} bytes`);
+      assert.ok(bytes < 80 * 1024, `serialized provider is ${bytes} bytes`);
     });
   });
 
@@ -179,7 +180,7 @@ describe("serialized provider", () => {
       assert.equal(emu.requests.length, 0, "check calls no API");
 
       const created = await loaded.create(checked.inputs!);
-      assert.deepEqual(calls(emu), ["POST /object-storage/keys"]);
+      assert.deepEqual(calls(emu), ["GET /object-storage/keys", "POST /object-storage/keys"]);
       const [stored] = emu.keys();
       assert.equal(created.id, String(stored.id));
       assert.equal(created.outs!.secret_key, stored.secret_key);
@@ -238,9 +239,10 @@ describe("serialized provider", () => {
       const wrong = load(text);
       await wrong.configure({ config: stackConfig({ "linode:token": "wrong-token-for-copy", "linode:url": emu.url, ...FAST_RETRIES }) });
       const err = await rejection(() => wrong.read("1"));
-      assert.equal(err.name, "LinodeApiError");
-      assert.ok(err instanceof Error, "the copy's LinodeApiError is not an Error");
-      assert.equal(typeof err.message, "string", "the copy's LinodeApiError has no message");
+      assert.equal(err.name, "ObjectStorageKeyError");
+      assert.equal((err as Error & { kind?: string }).kind, "api");
+      assert.ok(err instanceof Error, "the copy's error is not an Error");
+      assert.equal(typeof err.message, "string", "the copy's error has no message");
       assert.match(err.message, /HTTP 401.*Invalid Token.*token is wrong, expired, or lacks the object_storage scope/);
       assert.ok(!err.message.includes("wrong-token-for-copy"));
     });
@@ -251,7 +253,7 @@ describe("serialized provider", () => {
       const [stored] = emu.keys();
       assert.ok(stored, "the emulator made the key");
       assert.ok(!(err instanceof TypeError), `create threw ${err.name}: ${err.message}`);
-      assert.deepEqual(calls(emu), ["POST /object-storage/keys", "GET /object-storage/keys", `GET /object-storage/keys/${stored.id}`]);
+      assert.deepEqual(calls(emu), ["GET /object-storage/keys", "POST /object-storage/keys", "GET /object-storage/keys"]);
       assert.equal(err.id, String(stored.id));
       assert.equal(err.properties!.label, "ambiguous-copy");
       assert.equal(err.properties!.secret_key, undefined);
@@ -289,8 +291,8 @@ describe("serialized provider", () => {
     assert.equal(code, 0, errText);
     const result = JSON.parse(out) as { id: string; secret: string; loadedOwn: string[] };
     assert.deepEqual(result.loadedOwn, []);
-    assert.deepEqual(calls(emu), ["POST /object-storage/keys", `DELETE /object-storage/keys/${result.id}`]);
-    assert.deepEqual(emu.requests[0].body, { label: "fresh-process", regions: ["us-ord"] });
+    assert.deepEqual(calls(emu), ["GET /object-storage/keys", "POST /object-storage/keys", `DELETE /object-storage/keys/${result.id}`]);
+    assert.deepEqual(emu.requests[1].body, { label: "fresh-process", regions: ["us-ord"] });
     assert.equal(typeof result.secret, "string");
     assert.ok(result.secret.length > 0);
     assert.deepEqual(emu.keys(), []);

@@ -37,7 +37,7 @@ describe("engine: faults and load", function () {
     const run = await engineRun({
       stackName: "outage",
       spec: manyKeys("outage", 20),
-      config: { "linode:timeoutMs": "800", "linode:maxRetries": "1", "linode:minRetryDelayMs": "50", "linode:maxRetryDelayMs": "200" },
+      config: { "linode-objkey:timeoutMs": "800", "linode-objkey:maxRetries": "1", "linode:minRetryDelayMs": "50", "linode:maxRetryDelayMs": "200" },
     });
     try {
       const up = run.stack.up({ color: "never", parallel: 4 }).then(() => "ok", (e: Error) => e);

@@ -1,17 +1,19 @@
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
-import { Outcome, backoffMs, classify, retryAfterMs } from "../../provider/client";
+import { Outcome, backoffMs, classify, retryAfterMs } from "../../provider/transport";
 
 const response = (status: number, headers: Record<string, string> = {}, body?: unknown): Outcome => ({ kind: "response", status, headers, body, text: "" });
 const network = (code: string): Outcome => ({ kind: "network", code });
+const tls = (code: string): Outcome => ({ kind: "tls", code });
 
 describe("client: the retry rule", () => {
   const table: [string, Outcome, string, string][] = [
     // outcome, verdict for POST, verdict for GET/PUT/DELETE
     ["200", response(200), "done", "done"],
     ["429", response(429), "retry", "retry"],
-    ["408", response(408), "retry", "retry"],
-    ["503", response(503), "retry", "retry"],
+    // A proxy timing out sends these after the API acted: a POST is re-sent only once no new key shows.
+    ["408", response(408), "ambiguous", "retry"],
+    ["503", response(503), "ambiguous", "retry"],
     ["503 maintenance", response(503, { "x-maintenance-mode": "true" }), "fail", "fail"],
     ["400 Linode busy.", response(400, {}, { errors: [{ reason: "Linode busy." }] }), "retry", "retry"],
     ["400", response(400, {}, { errors: [{ reason: "Label must be between 3 and 50 characters.", field: "label" }] }), "fail", "fail"],
@@ -22,7 +24,12 @@ describe("client: the retry rule", () => {
     ["ECONNREFUSED (never sent)", network("ECONNREFUSED"), "retry", "retry"],
     ["ENOTFOUND (never sent)", network("ENOTFOUND"), "retry", "retry"],
     ["ECONNRESET", network("ECONNRESET"), "ambiguous", "retry"],
-    ["timeout", network("ECONNABORTED"), "ambiguous", "retry"],
+    ["timeout", network("ETIMEDOUT"), "ambiguous", "retry"],
+    // The handshake failed before any byte of the request: nothing to retry, nothing ambiguous.
+    ["TLS self-signed certificate", tls("DEPTH_ZERO_SELF_SIGNED_CERT"), "fail", "fail"],
+    ["TLS to a plain-HTTP port", tls("ERR_SSL_WRONG_VERSION_NUMBER"), "fail", "fail"],
+    ["answer too large", { kind: "too-large" }, "ambiguous", "fail"],
+    ["exception inside the HTTP client", { kind: "internal", detail: "TypeError" }, "fail", "fail"],
   ];
   for (const [name, outcome, post, others] of table) {
     it(`${name}: POST ${post}, GET/PUT/DELETE ${others}`, () => {
@@ -30,6 +37,13 @@ describe("client: the retry rule", () => {
       for (const m of ["GET", "PUT", "DELETE"]) assert.equal(classify(m, outcome).action, others);
     });
   }
+
+  it("a 408 or 503 to a POST may be re-sent; a 500 or a reset may not", () => {
+    assert.deepEqual(classify("POST", response(503)), { action: "ambiguous", mayStillRun: false, retryable: true });
+    assert.deepEqual(classify("POST", response(408)), { action: "ambiguous", mayStillRun: false, retryable: true });
+    assert.deepEqual(classify("POST", response(500)), { action: "ambiguous", mayStillRun: false, retryable: false });
+    assert.deepEqual(classify("POST", network("ECONNRESET")), { action: "ambiguous", mayStillRun: true, retryable: false });
+  });
 
   it("honours Retry-After in seconds or as a date, clamped to the configured bounds", () => {
     assert.equal(retryAfterMs("3"), 3000);
