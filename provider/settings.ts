@@ -166,7 +166,12 @@ export function resolveSettings(
     return n;
   };
 
-  const token = raw("token");
+  // A pasted token often ends with a newline; anything else outside visible ASCII cannot go in an
+  // HTTP header, and axios would silently strip it and send another token.
+  const token = raw("token")?.trim();
+  if (token && !/^[\x21-\x7e]+$/.test(token)) {
+    throw objkeyError("settings", "The Linode API token contains spaces, control or non-ASCII characters; copy it again. Set it with linode:token or LINODE_TOKEN.");
+  }
   if (!token) {
     throw objkeyError(
       "settings",
