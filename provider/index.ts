@@ -7,6 +7,7 @@ export { ObjectStorageKey, ObjectStorageKeyArgs, BucketAccessArgs } from "./reso
 export { ObjectStorageKeyProvider } from "./provider";
 export { getObjectStorageKey, getObjectStorageKeys } from "./reads";
 export { LinodeSettingsOverrides } from "./settings";
+export { StackKeys, findUntrackedKeys, revokeUntrackedKeys, stackKeysFromExports, untrackedKeys } from "./untracked";
 export {
   ObjectStorageKeyError,
   ObjectStorageKeyErrorKind,

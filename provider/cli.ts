@@ -1,0 +1,61 @@
+#!/usr/bin/env node
+/**
+ * `linode-objkey`: the package's command line. One command today, `untracked`: lists the keys
+ * that carry a label of the given stacks but that their state does not track (see untracked.ts),
+ * and revokes the ones named with `--revoke`.
+ *
+ * @packageDocumentation
+ */
+import * as fs from "node:fs";
+import { parseArgs } from "node:util";
+import { findUntrackedKeys, revokeUntrackedKeys } from "./untracked";
+
+const USAGE = `Usage: linode-objkey untracked [--state FILE]... [--revoke ID[,ID...]] [--json]
+
+Lists the Object Storage keys that carry a label of your stacks but that no stack's state tracks:
+keys left by a killed \`pulumi up\` or by a create that failed ambiguously.
+
+  --state FILE   the output of \`pulumi stack export\` (repeat for every stack on the account that
+                 uses these labels); without it, the export is read from standard input
+  --revoke IDS   revoke these keys (comma-separated ids); each must be in the list printed
+  --json         print the list as JSON
+
+The token and API root come from LINODE_TOKEN and LINODE_URL (and LINODE_API_VERSION).
+Example: pulumi stack export | npx linode-objkey untracked`;
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { state: { type: "string", multiple: true }, revoke: { type: "string" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+  });
+  if (values.help || positionals[0] !== "untracked" || positionals.length !== 1) {
+    console.log(USAGE);
+    return values.help ? 0 : 2;
+  }
+  const files = values.state?.length ? values.state : ["-"];
+  const exports = files.map((f) => JSON.parse(fs.readFileSync(f === "-" ? 0 : f, "utf8")) as unknown);
+  const untracked = await findUntrackedKeys(exports);
+  if (values.json) console.log(JSON.stringify(untracked.map(({ id, label, access_key, limited }) => ({ id, label, access_key, limited }))));
+  else if (!untracked.length) console.log("No untracked keys carry a label of these stacks.");
+  else {
+    console.log(`${untracked.length} key(s) carry a label of these stacks but no state tracks them:`);
+    for (const k of untracked) console.log(`  ${k.id}\t${k.label}\t${k.access_key}\t${k.limited ? "limited" : "unlimited"}`);
+    console.log("Revoke the ones nobody uses with: linode-objkey untracked --revoke <id,...> (same --state arguments).");
+  }
+  if (values.revoke !== undefined) {
+    const ids = values.revoke.split(",").map((s) => Number(s.trim()));
+    if (ids.some((n) => !Number.isSafeInteger(n) || n <= 0)) throw new Error(`--revoke takes key ids separated by commas; got "${values.revoke}".`);
+    const revoked = await revokeUntrackedKeys(ids, untracked);
+    console.log(`Revoked: ${revoked.join(", ") || "none (already gone)"}`);
+  }
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(`linode-objkey: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  },
+);
