@@ -167,7 +167,7 @@ describe("engine: random faults on every request (issue 7)", function () {
       const rounds: string[] = [];
       let converged = false;
       for (let round = 1; round <= 12 && !converged; round++) {
-        const r = await displayed((onOutput) => run.stack.up({ color: "never", onOutput }));
+        const r = await displayed((onOutput) => run.stack.up({ color: "never", continueOnError: true, onOutput }));
         converged = r.ok;
         rounds.push(`up ${round}: ${r.ok ? "ok" : "failed"} (${run.emu.keys().length - foreign.length} keys)`);
       }
@@ -192,7 +192,7 @@ describe("engine: random faults on every request (issue 7)", function () {
 
       proxy.setRate(0.2);
       let destroyed = false;
-      for (let round = 1; round <= 12 && !destroyed; round++) destroyed = (await displayed(() => run.stack.destroy({ color: "never" }))).ok;
+      for (let round = 1; round <= 12 && !destroyed; round++) destroyed = (await displayed(() => run.stack.destroy({ color: "never", continueOnError: true }))).ok;
       assert.ok(destroyed, `destroy did not succeed in 12 rounds (seed ${seed})`);
       assert.deepEqual(run.emu.keys().map((k) => k.id), foreignIds, "only the foreign keys remain, untouched");
     } finally {
@@ -206,19 +206,22 @@ describe("engine: after a killed pulumi up (issue 7 §6)", function () {
   it("SIGKILL during creates; after recovery, linode-objkey untracked names exactly the orphans and revokes them", async () => {
     const spec: Record<string, ObjectStorageKeyArgs> = {};
     for (let i = 0; i < 12; i++) spec[`k${i}`] = { label: `killed-${i}` };
-    const run = await engineRun({ stackName: "sigkill", spec, config: QUICK });
+    // Answers to POSTs come 1.5 s after the key is made, within the timeout: a kill lands while
+    // several keys exist that the engine has not heard of.
+    const run = await engineRun({ stackName: "sigkill", spec, config: { ...QUICK, "linode-objkey:timeoutMs": "10000" } });
     try {
       run.emu.inject({ kind: "delay", ms: 1500, method: "POST", times: Infinity });
       const up = run.stack.up({ color: "never", parallel: 4 }).then(() => "ok", (e: Error) => e);
       const end = Date.now() + 60000;
       while (run.emu.keys().length < 6 && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
-      await execFileAsync("pkill", ["-KILL", "-f", "pulumi.* up .*--stack sigkill"]).catch(() => undefined);
+      const killed = await execFileAsync("pkill", ["-KILL", "-e", "-f", "pulumi.* up .*--stack sigkill"]).then((r) => r.stdout, () => "");
+      assert.match(killed, /killed/, "pkill found the pulumi up process");
       assert.notEqual(await up, "ok", "the up was killed");
       run.emu.clearFaults();
       await new Promise((r) => setTimeout(r, 1600)); // answers to the POSTs in flight go nowhere
 
       const env = { ...process.env, ...run.sb.envVars };
-      const pulumi = (...args: string[]) => execFileAsync(run.sb.pulumiBin, [...args, "--stack", "sigkill", "--non-interactive"], { cwd: run.sb.workDir, env });
+      const pulumi = (...args: string[]) => execFileAsync(run.sb.pulumiBin, [...args, "--stack", "sigkill", "--non-interactive"], { cwd: run.sb.workDir, env, maxBuffer: 1 << 30 });
       await pulumi("cancel", "--yes").catch(() => undefined); // the file backend may hold a lock
       await run.stack.refresh({ color: "never", clearPendingCreates: true });
       await run.stack.up({ color: "never" });
