@@ -143,6 +143,11 @@ export function resolveSettings(
   overrides: LinodeSettingsOverrides = {},
 ): LinodeSettings {
   const S: Sources = settingSources();
+  for (const name of ["maxRetries", "timeoutMs"] as const) {
+    if (config?.get(`linode:${name}`) !== undefined) {
+      throw objkeyError("settings", `Stack config linode:${name} is now ${S[name].config} (the linode: namespace holds only the official provider's keys); set ${S[name].config} to the same value and run pulumi config rm linode:${name}.`);
+    }
+  }
   const raw = (name: keyof Sources): string | undefined => {
     const given = overrides[name];
     if (given !== undefined) return String(given);

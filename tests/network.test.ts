@@ -176,6 +176,15 @@ describe("the network is not always the API (issue 7 §4)", function () {
     assert.equal(resolveSettings(stackConfig({ "linode:token": "t", "linode-objkey:timeoutMs": String(2 ** 31 - 1) }), {}).timeoutMs, 2 ** 31 - 1);
   });
 
+  it("this package's knobs moved to linode-objkey:; the old linode: names fail saying where they went", () => {
+    for (const name of ["maxRetries", "timeoutMs"]) {
+      assert.throws(
+        () => resolveSettings(stackConfig({ "linode:token": "t", [`linode:${name}`]: "5" }), {}),
+        new RegExp(`linode:${name} is now linode-objkey:${name}.*pulumi config rm linode:${name}`),
+      );
+    }
+  });
+
   it("a listing that claims a million pages fails after one request", async () => {
     const api = await fakeApi((_req, res) => json(res, 200, { data: [key(1)], page: 1, pages: 1000000, results: 500000000 }));
     try {

@@ -5,10 +5,18 @@
 # state.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+export PATH="$PWD/node_modules/.bin:$PATH"
+# The node@22 dev dependency puts Node 22 first on PATH; if npm skipped its install script, Node
+# would silently stay older and @pulumi/pulumi would fail in confusing ways.
+node_major=$(node -p 'process.versions.node.split(".")[0]')
+if [ "$node_major" -lt 22 ]; then
+  echo "npm test needs Node.js 22 or later, found $(node --version) at $(command -v node)." >&2
+  echo "The node@22 dev dependency provides it: run npm ci (its install script must be allowed; see allowScripts in package.json)." >&2
+  exit 1
+fi
 npm run build --silent
 PULUMI_CLI_DIR=$(bash tools/pulumi-cli.sh)
 export PULUMI_CLI_DIR
-export PATH="$PWD/node_modules/.bin:$PATH"
 status=0
 npx mocha --config .mocharc.json "dist/tests/*.test.js" "dist/tests/unit/**/*.test.js" || status=$?
 npx mocha --config .mocharc.json --timeout 600000 "dist/tests/engine/**/*.test.js" || status=$?
