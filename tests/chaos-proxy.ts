@@ -7,6 +7,7 @@
  */
 import * as http from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { sleep } from "./helpers";
 
 /** The faults the proxy draws from. */
 export const CHAOS_KINDS = ["429", "503", "500-before", "500-after", "reset-before", "reset-after", "slow", "act-late"] as const;
@@ -80,7 +81,6 @@ export async function startChaosProxy(opts: ChaosOptions): Promise<ChaosProxy> {
   const error = (res: http.ServerResponse, status: number, reason: string, extra: Record<string, string> = {}) =>
     answer(res, status, { "content-type": "application/json", ...extra }, Buffer.from(JSON.stringify({ errors: [{ reason }] })));
   const reset = (req: http.IncomingMessage) => req.socket.resetAndDestroy();
-  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];

@@ -6,12 +6,12 @@
  * without the user being told).
  */
 import { strict as assert } from "node:assert";
-import { Emulator, startEmulator } from "../emulator/server";
+import type { Emulator } from "../emulator/server";
 import type { Fault } from "../emulator/faults";
 import type { ApiKey as EmuKey } from "../emulator/store";
 import { AmbiguousCreateError, ObjectStorageKeyProvider, getObjectStorageKeys, isAmbiguousCreateError } from "../provider";
 import type { KeyInputs, KeyOutputs } from "../provider/codecs";
-import { FAST_RETRIES, calls, providerFor, rejection } from "./helpers";
+import { FAST_RETRIES, calls, printTable, providerFor, rejection, sleep, withEmulator } from "./helpers";
 
 /** The client's per-request timeout for these tests; the "slow" fault answers well after it. */
 const TIMEOUT_MS = 300;
@@ -26,7 +26,6 @@ const LIST_SETTINGS = {
   timeoutMs: TIMEOUT_MS,
 };
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 type Op = "create" | "read" | "update" | "delete" | "list";
 const OPS: Op[] = ["create", "read", "update", "delete", "list"];
@@ -194,19 +193,14 @@ interface Run {
 
 describe("fault matrix: every fault × every operation", function () {
   this.timeout(20000);
+  const ctx = withEmulator();
   let emu: Emulator;
   let p: ObjectStorageKeyProvider;
   const results: CellResult[] = [];
 
-  before(async () => {
-    emu = await startEmulator();
-  });
-  after(async () => {
-    await emu.close();
-    printMatrix(results);
-  });
+  after(() => printMatrix(results));
   beforeEach(async () => {
-    emu.reset();
+    emu = ctx.emu;
     p = await providerFor(emu, SETTINGS);
   });
 
@@ -410,16 +404,10 @@ describe("ambiguous create: what the listings show", function () {
   const LABEL = "shared-label";
   const rows: { case: string; requests: string; recovery: string; adopted: string; keys: number }[] = [];
 
-  before(async () => {
-    emu = await startEmulator();
-  });
-  after(async () => {
-    await emu.close();
-    console.log("\n  Ambiguous creates");
-    printRows(rows);
-  });
+  const ctx = withEmulator();
+  after(() => printTable("Ambiguous creates", rows));
   beforeEach(async () => {
-    emu.reset();
+    emu = ctx.emu;
     p = await providerFor(emu, SETTINGS);
   });
 
@@ -492,15 +480,11 @@ describe("ambiguous create: what the listings show", function () {
 
     emu.reset();
     emu.inject({ kind: "error-after-create" });
-    const list = { kind: "maintenance" as const, method: "GET", path: COLLECTION, times: 1 };
-    // Let the pre-create listing through, then fail the one after the POST.
-    let seen = 0;
-    const e2 = await rejection(async () => {
-      const run = create();
-      while (!emu.requests.some((q) => q.method === "POST") && seen++ < 200) await sleep(2);
-      emu.inject(list);
-      return run;
-    });
+    // The first GET of the collection (the pre-create listing) takes a harmless fault; the one
+    // after the POST meets maintenance.
+    emu.inject({ kind: "delay", ms: 1, method: "GET", path: COLLECTION, times: 1 });
+    emu.inject({ kind: "maintenance", method: "GET", path: COLLECTION, times: 1 });
+    const e2 = await rejection(create);
     row("500 after create, list 503 maint.", e2);
     assert.ok(isAmbiguousCreateError(e2), e2.message);
     assert.equal(e2.recovery.step, "look");
@@ -512,10 +496,9 @@ describe("ambiguous create: what the listings show", function () {
 
   it("the listing after the POST fails once (503) and recovers: the single new key is adopted", async () => {
     emu.inject({ kind: "error-after-create" });
-    const run = create();
-    while (!emu.requests.some((q) => q.method === "POST")) await sleep(2);
-    emu.inject({ kind: "status", status: 503, method: "GET", path: COLLECTION });
-    const e = await rejection(() => run);
+    emu.inject({ kind: "delay", ms: 1, method: "GET", path: COLLECTION, times: 1 });
+    emu.inject({ kind: "status", status: 503, method: "GET", path: COLLECTION, times: 1 });
+    const e = await rejection(create);
     const [key] = emu.keys();
     row("500 after create, list 503 once", e);
     assert.deepEqual(calls(emu), ["GET /object-storage/keys", "POST /object-storage/keys", "GET /object-storage/keys", "GET /object-storage/keys"]);
@@ -549,16 +532,10 @@ describe("create safety: keys that already carry the label, under every create f
   const LABEL = "ci-deploy";
   const summary: { fault: string; owner: string; outcome: string; revoked: string; tracked: number; orphans: number }[] = [];
 
-  before(async () => {
-    emu = await startEmulator();
-  });
-  after(async () => {
-    await emu.close();
-    console.log("\n  Create safety (key that already carries the label × create fault; next up played)");
-    printRows(summary);
-  });
+  const ctx = withEmulator();
+  after(() => printTable("Create safety (key that already carries the label × create fault; next up played)", summary));
   beforeEach(async () => {
-    emu.reset();
+    emu = ctx.emu;
     p = await providerFor(emu, SETTINGS);
   });
 
@@ -653,14 +630,4 @@ function printMatrix(results: CellResult[]): void {
   console.log(`\n  Totals: cells ${results.length}, ok ${ok}, errors ${results.length - ok}, requests ${requests}`);
   console.log("\n  Errors (fault / operation: statuses seen → message)");
   for (const r of results) if (r.message) console.log(`  ${r.fault} / ${r.op}: ${r.statuses} → ${r.message}`);
-}
-
-function printRows(rows: Record<string, string | number>[]): void {
-  if (!rows.length) return;
-  const cols = Object.keys(rows[0]);
-  const width = cols.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c]).length)));
-  const line = (vals: string[]) => `  ${vals.map((v, i) => v.padEnd(width[i])).join(" | ")}`;
-  console.log(line(cols));
-  console.log(`  ${width.map((n) => "-".repeat(n)).join("-+-")}`);
-  for (const r of rows) console.log(line(cols.map((c) => String(r[c]))));
 }

@@ -1,7 +1,7 @@
 /** Shared test helpers: a configured provider against an emulator. */
 import { strict as assert } from "node:assert";
 import { ObjectStorageKeyProvider } from "../provider";
-import type { Emulator } from "../emulator/server";
+import { Emulator, EmulatorOptions, startEmulator } from "../emulator/server";
 
 /** Fast retry settings so fault tests run in milliseconds. */
 export const FAST_RETRIES = { "linode:minRetryDelayMs": "1", "linode:maxRetryDelayMs": "20", "linode-objkey:timeoutMs": "400" };
@@ -37,4 +37,47 @@ export async function rejection(fn: () => Promise<unknown>): Promise<Error> {
     return err as Error;
   }
   assert.fail("expected an error");
+}
+
+/** Waits `ms` milliseconds. */
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Waits until `cond()` holds, polling every 5 ms; fails after `ms`. */
+export async function waitFor(cond: () => boolean, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`condition not reached within ${ms} ms`);
+    await sleep(5);
+  }
+}
+
+/** Prints `rows` as an aligned table under `title` (the column names are the first row's keys). */
+export function printTable(title: string, rows: Record<string, string | number>[]): void {
+  console.log(`\n  ${title}`);
+  if (!rows.length) return;
+  const cols = Object.keys(rows[0]);
+  const width = cols.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c]).length)));
+  const line = (vals: string[]) => `  ${vals.map((v, i) => v.padEnd(width[i])).join(" | ")}`;
+  console.log(line(cols));
+  console.log(`  ${width.map((n) => "-".repeat(n)).join("-+-")}`);
+  for (const r of rows) console.log(line(cols.map((c) => String(r[c]))));
+}
+
+/**
+ * One emulator for a `describe` block: started before its tests, reset before each, closed after.
+ * Read `.emu` inside tests (it is set once the block starts).
+ */
+export function withEmulator(opts?: EmulatorOptions): { readonly emu: Emulator } {
+  let emu: Emulator | undefined;
+  before(async () => {
+    emu = await startEmulator(opts);
+  });
+  after(() => emu?.close());
+  beforeEach(() => emu?.reset());
+  return {
+    get emu(): Emulator {
+      if (!emu) throw new Error("withEmulator: read .emu inside a test or hook");
+      return emu;
+    },
+  };
 }

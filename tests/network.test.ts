@@ -17,7 +17,7 @@ import { isObjectStorageKeyError } from "../provider";
 import { createKeysClient } from "../provider/client";
 import type { KeyInputs } from "../provider/codecs";
 import { resolveSettings } from "../provider/settings";
-import { calls, providerFor, rejection, stackConfig } from "./helpers";
+import { calls, providerFor, rejection, stackConfig, withEmulator } from "./helpers";
 
 /** A stand-in server that answers as `handler` says, counting requests. */
 async function fakeApi(handler: http.RequestListener, tls?: { key: Buffer; cert: Buffer }): Promise<{ url: string; hits: () => number; close(): Promise<void> }> {
@@ -61,12 +61,9 @@ function clientFor(url: string, extra: Record<string, string> = {}) {
 
 describe("a 404 means gone only when the API answers for the endpoint (issue 7 §2)", function () {
   this.timeout(20000);
+  const ctx = withEmulator();
   let emu: Emulator;
-  before(async () => {
-    emu = await startEmulator();
-  });
-  after(() => emu.close());
-  beforeEach(() => emu.reset());
+  beforeEach(() => (emu = ctx.emu));
 
   for (const [what, settings] of [
     ["linode:apiVersion v5", () => ({ "linode:apiVersion": "v5" })],

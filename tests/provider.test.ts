@@ -1,23 +1,20 @@
 import { strict as assert } from "node:assert";
-import { startEmulator, Emulator } from "../emulator/server";
+import type { Emulator } from "../emulator/server";
 import { ObjectStorageKeyProvider, getObjectStorageKey, getObjectStorageKeys } from "../provider";
 import { createKeysClient } from "../provider/client";
 import { USER_AGENT } from "../provider/transport";
 import type { KeyInputs, KeyOutputs } from "../provider/codecs";
 import { resolveSettings } from "../provider/settings";
-import { calls, providerFor, rejection, stackConfig } from "./helpers";
+import { calls, providerFor, rejection, stackConfig, withEmulator } from "./helpers";
 import { UNKNOWN } from "../provider/rules";
 
 describe("provider against the emulator", () => {
   let emu: Emulator;
   let p: ObjectStorageKeyProvider;
 
-  before(async () => {
-    emu = await startEmulator();
-  });
-  after(() => emu.close());
+  const ctx = withEmulator();
   beforeEach(async () => {
-    emu.reset();
+    emu = ctx.emu;
     p = await providerFor(emu);
   });
 

@@ -11,6 +11,7 @@ import * as path from "node:path";
 import { promisify } from "node:util";
 import type { ObjectStorageKeyArgs } from "../../provider";
 import { ChaosProxy, startChaosProxy } from "../chaos-proxy";
+import { sleep, waitFor } from "../helpers";
 import { EngineRun, changes, engineRun, stateKeys } from "./harness";
 
 const execFileAsync = promisify(execFile);
@@ -212,13 +213,12 @@ describe("engine: after a killed pulumi up (issue 7 §6)", function () {
     try {
       run.emu.inject({ kind: "delay", ms: 1500, method: "POST", times: Infinity });
       const up = run.stack.up({ color: "never", parallel: 4 }).then(() => "ok", (e: Error) => e);
-      const end = Date.now() + 60000;
-      while (run.emu.keys().length < 6 && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+      await waitFor(() => run.emu.keys().length >= 6, 60000);
       const killed = await execFileAsync("pkill", ["-KILL", "-e", "-f", "pulumi.* up .*--stack sigkill"]).then((r) => r.stdout, () => "");
       assert.match(killed, /killed/, "pkill found the pulumi up process");
       assert.notEqual(await up, "ok", "the up was killed");
       run.emu.clearFaults();
-      await new Promise((r) => setTimeout(r, 1600)); // answers to the POSTs in flight go nowhere
+      await sleep(1600); // answers to the POSTs in flight go nowhere
 
       const env = { ...process.env, ...run.sb.envVars };
       const pulumi = (...args: string[]) => execFileAsync(run.sb.pulumiBin, [...args, "--stack", "sigkill", "--non-interactive"], { cwd: run.sb.workDir, env, maxBuffer: 1 << 30 });

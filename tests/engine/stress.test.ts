@@ -6,6 +6,7 @@
 import { strict as assert } from "node:assert";
 import type { ObjectStorageKeyArgs } from "../../provider";
 import { EngineRun, changes, engineRun, stateKeys } from "./harness";
+import { waitFor } from "../helpers";
 
 function manyKeys(prefix: string, n: number): Record<string, ObjectStorageKeyArgs> {
   const spec: Record<string, ObjectStorageKeyArgs> = {};
@@ -13,13 +14,6 @@ function manyKeys(prefix: string, n: number): Record<string, ObjectStorageKeyArg
   return spec;
 }
 
-async function waitFor(cond: () => boolean, ms = 60000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error("condition not reached in time");
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 /** Asserts the emulator holds exactly the declared labels, once each, and state agrees. */
 async function assertConverged(run: EngineRun): Promise<void> {
@@ -41,7 +35,7 @@ describe("engine: faults and load", function () {
     });
     try {
       const up = run.stack.up({ color: "never", parallel: 4 }).then(() => "ok", (e: Error) => e);
-      await waitFor(() => run.emu.keys().length >= 5);
+      await waitFor(() => run.emu.keys().length >= 5, 60000);
       run.emu.pause();
       await new Promise((r) => setTimeout(r, 3000));
       run.emu.resume();
@@ -68,7 +62,7 @@ describe("engine: faults and load", function () {
       run.emu.inject({ kind: "delay", ms: 400, method: "POST", times: Infinity });
       const abort = new AbortController();
       const up = run.stack.up({ color: "never", parallel: 2, signal: abort.signal }).then(() => "ok", (e: Error) => e);
-      await waitFor(() => run.emu.keys().length >= 3);
+      await waitFor(() => run.emu.keys().length >= 3, 60000);
       abort.abort();
       const first = await up;
       run.emu.clearFaults();
