@@ -195,7 +195,7 @@ describe("the network is not always the API (issue 7 §4)", function () {
   });
 
   it("a page answered twice fails; a key repeated across pages comes once", async () => {
-    let asked: string[] = [];
+    const asked: string[] = [];
     const twice = await fakeApi((req, res) => {
       asked.push(new URL(req.url!, "http://x").searchParams.get("page")!);
       json(res, 200, { data: [key(1)], page: 1, pages: 2, results: 2 });
