@@ -21,6 +21,8 @@ export interface Sandbox {
   workDir: string;
   /** The file backend's folder. */
   stateDir: string;
+  /** The CLI's and its plugins' TMPDIR when `ownTmpDir` was asked for (inside `dir`), else undefined. */
+  tmpDir?: string;
   /** The passphrase for this sandbox's secrets. */
   passphrase: string;
   /** Environment for the Pulumi CLI. */
@@ -48,14 +50,23 @@ export function pulumiCliDir(): string {
 
 /**
  * Creates a sandbox whose project folder resolves `node_modules` from `modulesFrom` (default: the
- * repo), with this package unpacked from `packedTarball` when given.
+ * repo), with this package unpacked from `packedTarball` when given. With `ownTmpDir`, the CLI and
+ * the plugins it starts get a TMPDIR inside the sandbox, so whatever they write there can be
+ * inspected (and is removed) with the sandbox, apart from the machine's shared temp folder.
  */
-export async function createSandbox(opts: { projectName: string; modulesFrom?: string; prefix?: string; packedTarball?: string }): Promise<Sandbox> {
+export async function createSandbox(opts: {
+  projectName: string;
+  modulesFrom?: string;
+  prefix?: string;
+  packedTarball?: string;
+  ownTmpDir?: boolean;
+}): Promise<Sandbox> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), opts.prefix ?? "objkey-pulumi-"));
   const workDir = path.join(dir, "project");
   const stateDir = path.join(dir, "state");
   const home = path.join(dir, "home");
-  for (const d of [workDir, stateDir, home]) fs.mkdirSync(d, { recursive: true });
+  const tmpDir = opts.ownTmpDir ? path.join(dir, "tmp") : undefined;
+  for (const d of [workDir, stateDir, home, ...(tmpDir ? [tmpDir] : [])]) fs.mkdirSync(d, { recursive: true });
   // The dynamic-provider plugin starts in the project folder and resolves @pulumi/pulumi and the
   // provider's own dependencies from there.
   const modules = path.join(opts.modulesFrom ?? ROOT, "node_modules");
@@ -85,12 +96,14 @@ export async function createSandbox(opts: { projectName: string; modulesFrom?: s
     PULUMI_DISABLE_REGISTRY_RESOLVE: "true",
     PULUMI_SUPPRESS_NEO_LINK: "true",
     PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
+    ...(tmpDir ? { TMPDIR: tmpDir } : {}),
   };
   const command = await automation.PulumiCommand.get({ root: path.dirname(cliDir), skipVersionCheck: true });
   return {
     dir,
     workDir,
     stateDir,
+    tmpDir,
     passphrase,
     envVars,
     command,

@@ -28,6 +28,14 @@ export interface EngineRun {
   printed: { default: string[]; verbose: string[] };
   /** Records one operation's output. */
   record(result: { stdout: string; stderr: string }, verbose: boolean): void;
+  /**
+   * Every engine event of the operations run through `watch`, by operation: the stream the
+   * Automation API's `onEvent` receives and `pulumi up --event-log <file>` writes, at every
+   * severity (debug included, which the CLI's display hides).
+   */
+  events: { op: string; event: automation.EngineEvent }[];
+  /** `opts` with an `onEvent` that records operation `op`'s events into `events`. */
+  watch<const T extends object>(op: string, opts: T): T & { onEvent: (event: automation.EngineEvent) => void };
   /** Stops the emulator and removes the sandbox. */
   close(): Promise<void>;
 }
@@ -44,10 +52,11 @@ export async function engineRun(opts: {
 }): Promise<EngineRun> {
   const emu = await startEmulator(opts.emulator);
   const tarball = opts.packed ? packThisPackage(fs.mkdtempSync(path.join(os.tmpdir(), "objkey-pack-"))) : undefined;
-  const sb = await createSandbox({ projectName: "objkey-engine-test", prefix: `objkey-${opts.stackName}-`, packedTarball: tarball });
+  // Its own TMPDIR, so the CLI's and the plugins' temporary files are the sandbox's to scan.
+  const sb = await createSandbox({ projectName: "objkey-engine-test", prefix: `objkey-${opts.stackName}-`, packedTarball: tarball, ownTmpDir: true });
   if (tarball) fs.rmSync(path.dirname(tarball), { recursive: true, force: true });
   if (opts.packed) opts.resourceModule = () => require(path.join(sb.workDir, "node_modules", "pulumi-linode-objkey"));
-  const run: Partial<EngineRun> = { emu, sb, spec: opts.spec, printed: { default: [], verbose: [] } };
+  const run: Partial<EngineRun> = { emu, sb, spec: opts.spec, printed: { default: [], verbose: [] }, events: [] };
   const program = async () => {
     const { ObjectStorageKey } = opts.resourceModule ? opts.resourceModule() : require("../../provider");
     const outputs: Record<string, unknown> = {};
@@ -66,6 +75,7 @@ export async function engineRun(opts: {
   for (const [k, v] of Object.entries(opts.config ?? {})) config[k] = { value: v };
   run.stack = await inlineStack(sb, opts.stackName, "objkey-engine-test", program, config);
   run.record = (r, verbose) => run.printed![verbose ? "verbose" : "default"].push(r.stdout, r.stderr);
+  run.watch = (op, o) => ({ ...o, onEvent: (event: automation.EngineEvent) => void run.events!.push({ op, event }) });
   run.close = async () => {
     sb.cleanup();
     await emu.close();
@@ -112,6 +122,11 @@ export function filesUnder(dir: string): { file: string; bytes: Buffer }[] {
   };
   walk(dir);
   return out;
+}
+
+/** The severity of a diagnostic event; "debug" too, which the Automation API's types leave out. */
+export function severityOf(event: automation.EngineEvent): string | undefined {
+  return event.diagnosticEvent ? String(event.diagnosticEvent.severity) : undefined;
 }
 
 /** Milliseconds taken by `fn`, for the suite's timing report. */

@@ -4,22 +4,18 @@
  * Fails (never skips) when no Pulumi CLI can be had.
  */
 import { strict as assert } from "node:assert";
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
-import { EngineRun, VERBOSE, changes, engineRun, filesUnder, stateKeys, timed } from "./harness";
+import { EngineRun, VERBOSE, changes, engineRun, filesUnder, severityOf, stateKeys, timed } from "./harness";
 
 const timings: [string, number][] = [];
 
 describe("engine: the key lifecycle under a real pulumi CLI", function () {
   let run: EngineRun;
   const secrets = new Set<string>();
-  const started = Date.now();
   const collectSecrets = () => run.emu.keys().forEach((k) => secrets.add(k.secret_key));
   const labels = () => run.emu.keys().map((k) => k.label).sort();
   // Most steps run at the default verbosity; some with the most verbose logging (VERBOSE).
   const up = async (name: string, verbose = false) => {
-    const r = await timed(timings, name, () => run.stack.up(verbose ? VERBOSE : { color: "never" }));
+    const r = await timed(timings, name, () => run.stack.up(run.watch(name, verbose ? VERBOSE : { color: "never" })));
     run.record(r, verbose);
     collectSecrets();
     return r;
@@ -63,9 +59,9 @@ describe("engine: the key lifecycle under a real pulumi CLI", function () {
   it("2. a second up, preview --expect-no-changes and refresh --expect-no-changes change nothing", async () => {
     const r = await up("second up");
     assert.deepEqual(changes(r.summary), {});
-    const p = await timed(timings, "preview --expect-no-changes (verbose)", () => run.stack.preview({ ...VERBOSE, expectNoChanges: true }));
+    const p = await timed(timings, "preview --expect-no-changes (verbose)", () => run.stack.preview(run.watch("preview --expect-no-changes", { ...VERBOSE, expectNoChanges: true })));
     run.record(p, true);
-    const f = await timed(timings, "refresh --expect-no-changes (verbose)", () => run.stack.refresh({ ...VERBOSE, expectNoChanges: true }));
+    const f = await timed(timings, "refresh --expect-no-changes (verbose)", () => run.stack.refresh(run.watch("refresh --expect-no-changes", { ...VERBOSE, expectNoChanges: true })));
     run.record(f, true);
     assert.deepEqual(changes(f.summary), {});
   });
@@ -75,7 +71,7 @@ describe("engine: the key lifecycle under a real pulumi CLI", function () {
     run.spec.regional = { label: "x", bucket_access: [{ bucket_name: "e2e-bucket", permissions: "write" as never, region: "us-east" }] };
     run.emu.clearRequests();
     try {
-      const err = await run.stack.preview({ color: "never" }).then(
+      const err = await run.stack.preview(run.watch("preview (bad input)", { color: "never" })).then(
         () => undefined,
         (e: Error) => e,
       );
@@ -129,7 +125,7 @@ describe("engine: the key lifecycle under a real pulumi CLI", function () {
   it("6. a label changed outside Pulumi shows in refresh, and the next up restores it", async () => {
     const id = Number((await outputs()).regionalId);
     run.emu.setLabel(id, "changed-by-hand");
-    const f = await timed(timings, "refresh (label drift)", () => run.stack.refresh({ color: "never" }));
+    const f = await timed(timings, "refresh (label drift)", () => run.stack.refresh(run.watch("refresh (label drift)", { color: "never" })));
     run.record(f, false);
     assert.deepEqual(changes(f.summary), { update: 1 });
     assert.equal((await stateKeys(run)).regional.outputs.label, "changed-by-hand");
@@ -140,7 +136,7 @@ describe("engine: the key lifecycle under a real pulumi CLI", function () {
   it("7. a key revoked outside Pulumi is dropped by refresh and recreated by the next up", async () => {
     const id = Number((await outputs()).unlimitedId);
     run.emu.revoke(id);
-    const f = await timed(timings, "refresh (revoked key)", () => run.stack.refresh({ color: "never" }));
+    const f = await timed(timings, "refresh (revoked key)", () => run.stack.refresh(run.watch("refresh (revoked key)", { color: "never" })));
     run.record(f, false);
     assert.deepEqual(changes(f.summary), { delete: 1 });
     assert.equal((await stateKeys(run)).unlimited, undefined);
@@ -174,43 +170,62 @@ describe("engine: the key lifecycle under a real pulumi CLI", function () {
   });
 
   it("10. destroy leaves the emulator with no keys", async () => {
-    const d = await timed(timings, "destroy (verbose)", () => run.stack.destroy(VERBOSE));
+    const d = await timed(timings, "destroy (verbose)", () => run.stack.destroy(run.watch("destroy", VERBOSE)));
     run.record(d, true);
     collectSecrets();
     assert.equal(run.emu.keys().length, 0);
   });
 
-  it("8b. the token, every secret key and the passphrase appear nowhere: state, backend, temp files, requests, output", async () => {
-    const needles = [run.emu.token, run.sb.passphrase, ...secrets];
-    const nameOf = (n: string) => (n === run.emu.token ? "the token" : n === run.sb.passphrase ? "the passphrase" : "a secret key");
+  /** What the run must keep secret, and how a hit names it. */
+  const needles = () => [run.emu.token, run.sb.passphrase, ...secrets];
+  const nameOf = (n: string) => (n === run.emu.token ? "the token" : n === run.sb.passphrase ? "the passphrase" : "a secret key");
+
+  it("8b. the token, every secret key and the passphrase appear nowhere: state, backend, the sandbox's temp files, requests, output", async () => {
     assert.ok(secrets.size >= 5, `expected the run to have issued at least 5 secrets, saw ${secrets.size}`);
+    // The sandbox holds the backend, PULUMI_HOME and the TMPDIR the CLI and its plugins ran with.
+    assert.ok(run.sb.tmpDir && run.sb.tmpDir.startsWith(run.sb.dir), "the CLI ran with a TMPDIR inside the sandbox");
     const sources: { name: string; bytes: Buffer }[] = [
       ...run.printed.default.map((text, i) => ({ name: `cli output #${i}`, bytes: Buffer.from(text) })),
       ...filesUnder(run.sb.dir).map((f) => ({ name: f.file, bytes: f.bytes })),
       { name: "emulator request log (bodies, headers without Authorization)", bytes: Buffer.from(JSON.stringify(run.emu.requests)) },
     ];
-    // Temporary files the run wrote outside the sandbox (e.g. Pulumi's own log files).
-    for (const e of fs.readdirSync(os.tmpdir(), { withFileTypes: true })) {
-      const p = path.join(os.tmpdir(), e.name);
-      try {
-        const st = fs.statSync(p);
-        if (st.mtimeMs < started || p === run.sb.dir) continue;
-        if (st.isFile() && st.size < 64 << 20) sources.push({ name: p, bytes: fs.readFileSync(p) });
-        else if (st.isDirectory()) for (const f of filesUnder(p)) if (f.bytes.length < 64 << 20) sources.push({ name: f.file, bytes: f.bytes });
-      } catch {
-        // vanished or unreadable: not ours
-      }
-    }
-    const hits = sources.flatMap((s) => needles.filter((n) => s.bytes.includes(n)).map((n) => `${s.name} holds ${nameOf(n)}`));
+    const hits = sources.flatMap((s) => needles().filter((n) => s.bytes.includes(n)).map((n) => `${s.name} holds ${nameOf(n)}`));
     const bytes = sources.reduce((n, s) => n + s.bytes.length, 0);
-    console.log(`      secret scan (default verbosity output, files, requests): ${sources.length} sources, ${bytes} bytes, ${needles.length} needles, ${hits.length} hits`);
+    console.log(`      secret scan (default verbosity output, sandbox files, requests): ${sources.length} sources, ${bytes} bytes, ${needles().length} needles, ${hits.length} hits`);
     assert.deepEqual(hits, []);
+  });
 
+  /** Events that hold a needle, as "op: kind: start of the message". */
+  const eventHits = (keep: (e: EngineRun["events"][number]) => boolean) =>
+    run.events.filter(keep).flatMap(({ op, event }) => {
+      const text = JSON.stringify(event);
+      const kind = severityOf(event) ? `${severityOf(event)} diagnostic` : Object.keys(event).find((k) => k.endsWith("Event"));
+      const what = event.diagnosticEvent ? `: ${event.diagnosticEvent.message.slice(0, 90)}` : "";
+      return needles().filter((n) => text.includes(n)).map((n) => `${op}: ${kind} holds ${nameOf(n)}${what}`);
+    });
+
+  it("8c. the engine events of every up, preview, refresh and destroy (onEvent, --event-log) hold no secret, below debug", async () => {
+    const ops = [...new Set(run.events.map((e) => e.op))];
+    assert.ok(ops.length >= 10 && ops.includes("destroy") && ops.some((o) => o.startsWith("preview")) && ops.some((o) => o.startsWith("refresh")), `events recorded for: ${ops.join(", ")}`);
+    const hits = eventHits((e) => severityOf(e.event) !== "debug");
+    console.log(`      secret scan (engine events, all but debug): ${run.events.length} events of ${ops.length} operations, ${hits.length} hits`);
+    assert.deepEqual(hits, []);
+  });
+
+  it("8d. debug-severity engine events hold no secret either (they reach --event-log and onEvent at default verbosity)", async () => {
+    const debug = run.events.filter((e) => severityOf(e.event) === "debug");
+    assert.ok(debug.length > 0, "the engine sent debug events");
+    const hits = eventHits((e) => severityOf(e.event) === "debug");
+    console.log(`      secret scan (engine events, debug): ${debug.length} events, ${hits.length} hits`);
+    assert.deepEqual(hits, []);
+  });
+
+  it("8e. at -v=11 --debug --logflow, secrets show only in Pulumi's own RPC debug logs, never in a line of ours", async () => {
     // With -v=11 --debug --logflow, Pulumi itself logs plugin RPC payloads: values of secrets
     // included. Every hit there must be one of those engine/SDK log lines, never ours.
     const pulumiRpcLog = /(Marshaling|Unmarshaling) property for RPC\[|RegisterResource RPC finished|RegisterResourceOutputs RPC|^\s*,access_key,/;
     const verboseLines = run.printed.verbose.join("\n").split("\n");
-    const leaks = verboseLines.filter((l) => needles.some((n) => l.includes(n)));
+    const leaks = verboseLines.filter((l) => needles().some((n) => l.includes(n)));
     const ours = leaks.filter((l) => !pulumiRpcLog.test(l));
     console.log(
       `      secret scan (-v=11 --debug --logflow output): ${verboseLines.length} lines, ${Buffer.byteLength(verboseLines.join("\n"))} bytes; ` +
