@@ -1,33 +1,137 @@
 /**
- * CLI entry: `node dist/emulator/main.js [--port N] [--token T]`.
- * The token defaults to $LINODE_TOKEN; without one a random token is generated and printed.
+ * CLI entry: `npm run emulator -- [options]` (`node dist/emulator/main.js`). `--help` lists the
+ * options; each has an environment variable, and an option given on the command line wins.
  */
+import * as fs from "node:fs";
+import { parseArgs } from "node:util";
+import { LIVE_DEFAULT_KEY_REGIONS } from "./catalogue";
+import { DEFAULT_ORDER_SEED, ORDER_SEED_ENV, OrderSeed, parseOrderSeed } from "./order";
+import { LIVE_CATALOGUE, RegionCatalogue, parseCatalogue } from "./regions";
 import { startEmulator } from "./server";
 
-function option(args: string[], name: string): string | undefined {
-  for (let i = 0; i < args.length; i++) {
-    if (args[i] === name) return args[i + 1];
-    if (args[i].startsWith(`${name}=`)) return args[i].slice(name.length + 1);
+const HELP = `Usage: npm run emulator -- [options]
+
+A Linode API emulator for the Object Storage keys endpoints (/v4/object-storage/keys), on 127.0.0.1.
+
+Options (each also read from the environment variable shown; the option wins):
+  --port N                 port to listen on; 0 picks a free one                 [LINODE_EMULATOR_PORT, default 0]
+  --token T                the accepted bearer token; without one, a random      [LINODE_TOKEN]
+                           token is generated and printed
+  --catalogue FILE         the account's regions: a JSON file holding the answer [LINODE_EMULATOR_CATALOGUE]
+                           of GET /v4/object-storage/endpoints ({"data": [...]})
+                           or its data list; entries { region, endpoint_type,
+                           s3_endpoint } and optionally cluster (the legacy
+                           cluster id, "" for none). Default: the live list of
+                           2026-04-30, ${LIVE_CATALOGUE.regions.length} regions
+  --default-regions IDS    comma-separated region ids that an unlimited key      [LINODE_EMULATOR_DEFAULT_REGIONS]
+                           created without regions gets, or "all" for the whole
+                           catalogue. Default: the ${LIVE_DEFAULT_KEY_REGIONS.length} regions one live account
+                           got on 2026-05-06 (those in the catalogue)
+  --order-seed N|sorted    order of regions[] (and of bucket_access on reads) in [${ORDER_SEED_ENV}, default ${DEFAULT_ORDER_SEED}]
+                           answers: an integer seeds a reproducible permutation
+                           per answer (live guarantees no order); "sorted" gives
+                           regions sorted and bucket_access in request order
+  -h, --help               show this help
+
+Sources of the default data: emulator/catalogue.ts. Which rules are live facts and which are
+assumptions: README.md, section "The emulator".
+`;
+
+/** The emulator's settings, from the command line and then the environment. */
+export interface CliSettings {
+  help: boolean;
+  port: number;
+  token?: string;
+  catalogue: RegionCatalogue;
+  defaultRegions: readonly string[];
+  orderSeed: OrderSeed;
+}
+
+/** Parses `args` and `env`; throws saying which option is wrong and why. */
+export function cliSettings(args: string[], env: NodeJS.ProcessEnv): CliSettings {
+  const { values } = parseArgs({
+    args,
+    options: {
+      port: { type: "string" },
+      token: { type: "string" },
+      catalogue: { type: "string" },
+      "default-regions": { type: "string" },
+      "order-seed": { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  const pick = (value: string | undefined, name: string) => (value !== undefined ? value : env[name] || undefined);
+
+  const portText = pick(values.port, "LINODE_EMULATOR_PORT");
+  const port = portText === undefined ? 0 : Number(portText);
+  if (!/^\d+$/.test(portText ?? "0") || port > 65535) throw new Error(`--port must be an integer from 0 to 65535, not ${JSON.stringify(portText)}`);
+
+  const file = pick(values.catalogue, "LINODE_EMULATOR_CATALOGUE");
+  let catalogue = LIVE_CATALOGUE;
+  if (file !== undefined) {
+    try {
+      catalogue = parseCatalogue(JSON.parse(fs.readFileSync(file, "utf8")));
+    } catch (e) {
+      throw new Error(`--catalogue ${file}: ${e instanceof Error ? e.message : String(e)}`);
+    }
   }
-  return undefined;
+
+  const regionsText = pick(values["default-regions"], "LINODE_EMULATOR_DEFAULT_REGIONS");
+  let defaultRegions: readonly string[];
+  if (regionsText === undefined) {
+    // A custom catalogue may lack some of the live defaults: keep those it has.
+    defaultRegions = LIVE_DEFAULT_KEY_REGIONS.filter((id) => catalogue.find(id));
+  } else if (regionsText.trim() === "all") {
+    defaultRegions = catalogue.regions.map((r) => r.id);
+  } else {
+    defaultRegions = regionsText.split(",").map((s) => s.trim()).filter((s) => s !== "");
+    const unknown = defaultRegions.filter((id) => !catalogue.find(id));
+    if (unknown.length) throw new Error(`--default-regions: not in the catalogue: ${unknown.join(", ")}`);
+  }
+
+  const seedText = pick(values["order-seed"], ORDER_SEED_ENV);
+  let orderSeed: OrderSeed = DEFAULT_ORDER_SEED;
+  if (seedText !== undefined) {
+    try {
+      orderSeed = parseOrderSeed(seedText);
+    } catch (e) {
+      throw new Error(`--order-seed: ${(e as Error).message}`);
+    }
+  }
+
+  return { help: values.help === true, port, token: pick(values.token, "LINODE_TOKEN"), catalogue, defaultRegions, orderSeed };
 }
 
 async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  const portArg = option(args, "--port");
-  const port = portArg === undefined ? 0 : Number(portArg);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid --port: ${portArg}`);
-  const given = option(args, "--token") ?? (process.env.LINODE_TOKEN || undefined);
-  const emulator = await startEmulator({ port, tokens: given ? [given] : undefined });
+  const s = cliSettings(process.argv.slice(2), process.env);
+  if (s.help) {
+    process.stdout.write(HELP);
+    return;
+  }
+  const emulator = await startEmulator({
+    port: s.port,
+    tokens: s.token ? [s.token] : undefined,
+    catalogue: s.catalogue,
+    defaultRegions: s.defaultRegions,
+    orderSeed: s.orderSeed,
+  });
   console.log(`Linode API emulator listening on ${emulator.url}`);
+  console.log(
+    `Regions: ${s.catalogue.regions.length} in the catalogue, ${s.defaultRegions.length} by default; order: ${s.orderSeed === null ? "sorted" : `seed ${s.orderSeed}`}`,
+  );
   // Only a generated token is printed: a caller-supplied one is already known and may be real.
-  if (!given) console.log(`Token: ${emulator.token}`);
+  if (!s.token) console.log(`Token: ${emulator.token}`);
   const stop = () => void emulator.close().then(() => process.exit(0));
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
 }
 
-main().catch((e: unknown) => {
-  console.error(e instanceof Error ? e.message : e);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((e: unknown) => {
+    console.error(e instanceof Error ? e.message : e);
+    console.error("Run with --help for the options.");
+    process.exit(1);
+  });
+}

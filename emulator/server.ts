@@ -6,6 +6,8 @@ import { randomBytes } from "node:crypto";
 import { IncomingMessage, STATUS_CODES, ServerResponse, createServer } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { Fault, FaultQueue } from "./faults";
+import { OrderSeed, orderSeedFromEnv } from "./order";
+import { EndpointRecord, LIVE_CATALOGUE, RegionCatalogue } from "./regions";
 import { ApiKey, ErrorItem, KeyStore, LinodeError } from "./store";
 
 /** Options for {@link startEmulator}. */
@@ -18,6 +20,22 @@ export interface EmulatorOptions {
   writeLimit?: { limit: number; windowMs: number };
   /** Id of the first key created; default 1000. */
   firstId?: number;
+  /**
+   * The account's regions, as a catalogue or endpoint records (`GET /object-storage/endpoints`
+   * data, optionally with `cluster`); default the live list of 2026-04-30 (23 regions, catalogue.ts).
+   */
+  catalogue?: RegionCatalogue | readonly EndpointRecord[];
+  /**
+   * Regions an unlimited key created without `regions` gets; default the 18 one live account got
+   * (2026-05-06). Other accounts get other sets: tests that depend on it set it.
+   */
+  defaultRegions?: readonly string[];
+  /**
+   * Order of `regions[]` (and of `bucket_access` on reads) in answers: a seed for a reproducible
+   * permutation per answer, or `null` for canonical order. Default: `$LINODE_EMULATOR_ORDER_SEED`
+   * (an integer or `sorted`), else 1, so every test runs against answers that are not sorted.
+   */
+  orderSeed?: OrderSeed;
 }
 
 /** One request as the emulator saw it. Never holds the Authorization header. */
@@ -49,6 +67,10 @@ export interface Emulator {
   /** The first accepted token. */
   readonly token: string;
   readonly port: number;
+  /** The order seed in use (`null`: canonical order); print it to replay a failing run. */
+  readonly orderSeed: OrderSeed;
+  /** The account's regions. */
+  readonly catalogue: RegionCatalogue;
   /** Finished requests in arrival order (requests still in flight appear once they end). */
   readonly requests: RecordedRequest[];
   /** Counters; `rateLimited` counts 429s from `writeLimit`. */
@@ -134,7 +156,9 @@ const epochSeconds = (ms: number) => Math.ceil(ms / 1000);
 /** Starts an emulator on 127.0.0.1. */
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulator> {
   const tokens = opts.tokens?.length ? [...opts.tokens] : [randomBytes(32).toString("hex")];
-  const store = new KeyStore(opts.firstId);
+  const catalogue = opts.catalogue instanceof RegionCatalogue ? opts.catalogue : opts.catalogue ? new RegionCatalogue(opts.catalogue) : LIVE_CATALOGUE;
+  const orderSeed = opts.orderSeed === undefined ? orderSeedFromEnv() : opts.orderSeed;
+  const store = new KeyStore({ firstId: opts.firstId, catalogue, defaultRegions: opts.defaultRegions, orderSeed });
   const faults = new FaultQueue();
   const requests: RecordedRequest[] = [];
   const stats = { rateLimited: 0 };
@@ -333,6 +357,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     url: `http://127.0.0.1:${port}`,
     token: tokens[0],
     port,
+    orderSeed,
+    catalogue,
     requests,
     stats,
     close() {

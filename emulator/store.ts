@@ -3,7 +3,9 @@
  * shapes of the live API. No HTTP here; failures are thrown as {@link LinodeError}.
  */
 import { randomInt } from "node:crypto";
-import { REGIONS, RegionEndpoint, endpointsFor, findRegion, regionForCluster } from "./regions";
+import { LIVE_DEFAULT_KEY_REGIONS } from "./catalogue";
+import { DEFAULT_ORDER_SEED, OrderSeed, permute } from "./order";
+import { LIVE_CATALOGUE, RegionCatalogue, RegionEndpoint } from "./regions";
 
 /** Bucket permission levels accepted by the API. */
 export type Permission = "read_only" | "read_write";
@@ -53,8 +55,11 @@ export class LinodeError extends Error {
   }
 }
 
+// Reasons the emulator gives where no live answer was recorded (undocumented: assumed). Tests
+// must not present them as the live wording.
 const LABEL_REASON = "Label must be between 3 and 50 characters.";
 const REGIONS_REASON = "regions must include every region in bucket_access";
+// Live (2026): the 404 body of GET/PUT/DELETE for a key the token cannot see.
 const NOT_FOUND = "The specified access key was not found.";
 
 const bad = (field: string, reason: string) => new LinodeError(400, [{ reason, field }]);
@@ -69,80 +74,53 @@ function randomString(length: number, alphabet: string): string {
 const UPPER_ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 const MIXED_ALNUM = UPPER_ALNUM + "abcdefghijklmnopqrstuvwxyz";
 
-function checkBody(body: unknown, allowed: readonly string[]): Record<string, unknown> {
-  const obj = body === undefined ? {} : body;
-  if (!isObject(obj)) throw new LinodeError(400, [{ reason: "Request body must be a JSON object" }]);
-  for (const k of Object.keys(obj)) if (!allowed.includes(k)) throw bad(k, `${k} is not a valid field`);
-  return obj;
-}
-
-function checkLabel(label: unknown): string {
-  if (typeof label !== "string" || label.length < 3 || label.length > 50) throw bad("label", LABEL_REASON);
-  return label;
-}
-
-function checkRegions(regions: unknown): string[] {
-  if (!Array.isArray(regions) || regions.length === 0) throw bad("regions", "regions must be a non-empty array of region ids");
-  regions.forEach((r, i) => {
-    if (typeof r !== "string" || !findRegion(r)) throw bad(`regions[${i}]`, "Region not found");
-  });
-  return regions as string[];
-}
-
-function checkBucketAccess(list: unknown): BucketAccess[] {
-  if (!Array.isArray(list)) throw bad("bucket_access", "bucket_access must be an array");
-  return list.map((item, i): BucketAccess => {
-    const at = `bucket_access[${i}]`;
-    if (!isObject(item)) throw bad(at, "bucket_access entries must be objects");
-    for (const k of Object.keys(item))
-      if (!["bucket_name", "permissions", "region", "cluster"].includes(k)) throw bad(`${at}.${k}`, `${k} is not a valid field`);
-    const { bucket_name, permissions, region, cluster } = item;
-    if (typeof bucket_name !== "string" || bucket_name === "") throw bad(`${at}.bucket_name`, "bucket_name is required");
-    if (permissions !== "read_only" && permissions !== "read_write")
-      throw bad(`${at}.permissions`, "permissions must be one of read_only, read_write");
-    // Explicit nulls are rejected by the live API (ansible_linode strips them for that reason).
-    if (region === null || (region !== undefined && typeof region !== "string")) throw bad(`${at}.region`, "region must be a string");
-    if (cluster === null || (cluster !== undefined && typeof cluster !== "string")) throw bad(`${at}.cluster`, "cluster must be a string");
-    if (region === undefined && cluster === undefined) throw bad(`${at}.region`, "region is required");
-    const fromRegion = region === undefined ? undefined : findRegion(region);
-    if (region !== undefined && !fromRegion) throw bad(`${at}.region`, "Region not found");
-    const fromCluster = cluster === undefined ? undefined : regionForCluster(cluster);
-    if (cluster !== undefined && !fromCluster) throw bad(`${at}.cluster`, "Cluster not found");
-    if (fromRegion && fromCluster && fromRegion !== fromCluster)
-      throw bad(`${at}.cluster`, "cluster does not match region");
-    const r = (fromRegion ?? fromCluster)!;
-    return { cluster: r.cluster, bucket_name, permissions, region: r.id };
-  });
-}
-
-function requireBucketRegions(regions: string[], access: BucketAccess[] | null): void {
-  if (access && access.some((a) => !regions.includes(a.region))) throw bad("regions", REGIONS_REASON);
+/** Options of a {@link KeyStore}. */
+export interface StoreOptions {
+  /** Id given to the first key created; default 1000. */
+  firstId?: number;
+  /** The account's regions; default the live catalogue of 2026-04-30 (23 regions). */
+  catalogue?: RegionCatalogue;
+  /**
+   * Regions of a key created without `regions` and without `bucket_access`; default the 18 regions
+   * one live account got (2026-05-06). Must be in the catalogue.
+   */
+  defaultRegions?: readonly string[];
+  /** Order of lists in answers (see order.ts); default {@link DEFAULT_ORDER_SEED}. `null`: canonical order. */
+  orderSeed?: OrderSeed;
 }
 
 /** Holds keys and implements create/get/list/update/revoke. */
 export class KeyStore {
   private readonly keys = new Map<number, ApiKey>();
+  private readonly answers = new Map<number, number>();
   private nextId: number;
+  private readonly catalogue: RegionCatalogue;
+  private readonly defaultRegions: readonly string[];
+  private readonly orderSeed: OrderSeed;
 
-  /** @param firstId id given to the first key created. */
-  constructor(firstId = 1000) {
-    this.nextId = firstId;
+  /** @param opts see {@link StoreOptions}; throws when a default region is not in the catalogue. */
+  constructor(opts: StoreOptions = {}) {
+    this.nextId = opts.firstId ?? 1000;
+    this.catalogue = opts.catalogue ?? LIVE_CATALOGUE;
+    // A catalogue without some of the live defaults keeps those it has.
+    this.defaultRegions = opts.defaultRegions ?? LIVE_DEFAULT_KEY_REGIONS.filter((id) => this.catalogue.find(id));
+    this.orderSeed = opts.orderSeed === undefined ? DEFAULT_ORDER_SEED : opts.orderSeed;
+    const unknown = this.defaultRegions.filter((id) => !this.catalogue.find(id));
+    if (unknown.length) throw new Error(`default regions not in the catalogue: ${unknown.join(", ")}`);
   }
 
   /** POST: validates `body` and stores a key. Returns it with the real secret. */
   create(body: unknown): ApiKey {
     const obj = checkBody(body, ["label", "bucket_access", "regions"]);
     const label = checkLabel(obj.label);
-    // Cloud Manager sends bucket_access: null for unlimited keys, so null means "omitted".
-    const access = obj.bucket_access === undefined || obj.bucket_access === null ? null : checkBucketAccess(obj.bucket_access);
+    // Live (Cloud Manager, 2022-2024): bucket_access null is an unlimited key, as if omitted.
+    const access = obj.bucket_access === undefined || obj.bucket_access === null ? null : this.checkBucketAccess(obj.bucket_access);
     const bucketRegions = (access ?? []).map((a) => a.region);
-    let regionIds: string[];
-    if (obj.regions !== undefined) {
-      regionIds = checkRegions(obj.regions);
-      requireBucketRegions(regionIds, access);
-    } else {
-      regionIds = access ? bucketRegions : REGIONS.map((r) => r.id);
-    }
+    // Live (2024-07): regions that leave out a bucket's region are accepted, and the key gets the
+    // union. Live (2026-05): a limited key without regions gets its buckets' regions only; an
+    // unlimited one the account's default regions. A limited key with [] and no regions gets none:
+    // undocumented: assumed.
+    const requested = obj.regions !== undefined ? this.checkRegions(obj.regions) : access ? [] : this.defaultRegions;
     const key: ApiKey = {
       id: this.nextId++,
       label,
@@ -150,15 +128,16 @@ export class KeyStore {
       secret_key: randomString(40, MIXED_ALNUM),
       limited: access !== null,
       bucket_access: access,
-      regions: endpointsFor([...regionIds, ...bucketRegions]),
+      regions: this.catalogue.endpointsFor([...bucketRegions, ...requested]),
     };
     this.keys.set(key.id, key);
-    return structuredClone(key);
+    // Live (2026-05-06): the POST answer echoes bucket_access in request order.
+    return this.answer(key, { secret: true, accessInRequestOrder: true });
   }
 
   /** GET one key (secret redacted); 404 when missing. */
   get(id: number): ApiKey {
-    return redact(this.find(id));
+    return this.answer(this.find(id));
   }
 
   /** GET the collection: keys in id order, secrets redacted; page past the end gives the last page. */
@@ -168,7 +147,7 @@ export class KeyStore {
     const all = [...this.keys.values()].sort((a, b) => a.id - b.id);
     const pages = Math.max(1, Math.ceil(all.length / pageSize));
     const p = Math.min(Math.max(1, Number.isInteger(page) ? page : 1), pages);
-    return { data: all.slice((p - 1) * pageSize, p * pageSize).map(redact), page: p, pages, results: all.length };
+    return { data: all.slice((p - 1) * pageSize, p * pageSize).map((k) => this.answer(k)), page: p, pages, results: all.length };
   }
 
   /** PUT: only `label` and `regions`; `regions` replaces the list but must keep every bucket region. */
@@ -178,13 +157,16 @@ export class KeyStore {
     const label = obj.label === undefined ? key.label : checkLabel(obj.label);
     let regions = key.regions;
     if (obj.regions !== undefined) {
-      const ids = checkRegions(obj.regions);
-      requireBucketRegions(ids, key.bucket_access);
-      regions = endpointsFor(ids);
+      const ids = this.checkRegions(obj.regions);
+      // The sources conflict: spec 4.189 says a PUT whose regions drop a bucket's region fails; a
+      // 2024-07 recording answered 200 and dropped it. The emulator follows the spec, so that a
+      // client sending such a PUT fails its tests; the provider never sends one.
+      if (key.bucket_access && key.bucket_access.some((a) => !ids.includes(a.region))) throw bad("regions", REGIONS_REASON);
+      regions = this.catalogue.endpointsFor(ids);
     }
     key.label = label;
     key.regions = regions;
-    return redact(key);
+    return this.answer(key);
   }
 
   /** DELETE; 404 when missing. */
@@ -198,7 +180,7 @@ export class KeyStore {
     this.find(id).label = label;
   }
 
-  /** All keys with their real secrets, in id order (copies). */
+  /** All keys with their real secrets, in id order, lists in canonical order (copies). */
   snapshot(): ApiKey[] {
     return [...this.keys.values()].sort((a, b) => a.id - b.id).map((k) => structuredClone(k));
   }
@@ -206,6 +188,7 @@ export class KeyStore {
   /** Removes every key; ids keep counting up so they are never reused. */
   clear(): void {
     this.keys.clear();
+    this.answers.clear();
   }
 
   private find(id: number): ApiKey {
@@ -213,8 +196,71 @@ export class KeyStore {
     if (!key) throw new LinodeError(404, [{ reason: NOT_FOUND }]);
     return key;
   }
+
+  /**
+   * A key as one answer shows it: a copy, secret redacted unless `secret`, lists in this answer's
+   * order (order.ts). Reads permute bucket_access too: live order on reads is unrecorded
+   * (undocumented: assumed not guaranteed), and clients must not depend on it.
+   */
+  private answer(key: ApiKey, o: { secret?: boolean; accessInRequestOrder?: boolean } = {}): ApiKey {
+    const n = this.answers.get(key.id) ?? 0;
+    this.answers.set(key.id, n + 1);
+    const copy = structuredClone(key);
+    copy.regions = permute(this.orderSeed, [key.id, n, 1], copy.regions);
+    if (copy.bucket_access && !o.accessInRequestOrder) copy.bucket_access = permute(this.orderSeed, [key.id, n, 2], copy.bucket_access);
+    if (!o.secret) copy.secret_key = REDACTED;
+    return copy;
+  }
+
+  private checkRegions(regions: unknown): string[] {
+    // Undocumented: assumed. No live answer is recorded for [], a non-list, or an unknown region.
+    if (!Array.isArray(regions) || regions.length === 0) throw bad("regions", "regions must be a non-empty array of region ids");
+    regions.forEach((r, i) => {
+      if (typeof r !== "string" || !this.catalogue.find(r)) throw bad(`regions[${i}]`, "Region not found");
+    });
+    return regions as string[];
+  }
+
+  private checkBucketAccess(list: unknown): BucketAccess[] {
+    // Undocumented: assumed (every rule below that answers 400): live answers to these inputs are
+    // unrecorded. The permissions are the spec's enum.
+    if (!Array.isArray(list)) throw bad("bucket_access", "bucket_access must be an array");
+    return list.map((item, i): BucketAccess => {
+      const at = `bucket_access[${i}]`;
+      if (!isObject(item)) throw bad(at, "bucket_access entries must be objects");
+      for (const k of Object.keys(item))
+        if (!["bucket_name", "permissions", "region", "cluster"].includes(k)) throw bad(`${at}.${k}`, `${k} is not a valid field`);
+      const { bucket_name, permissions, region, cluster } = item;
+      if (typeof bucket_name !== "string" || bucket_name === "") throw bad(`${at}.bucket_name`, "bucket_name is required");
+      if (permissions !== "read_only" && permissions !== "read_write")
+        throw bad(`${at}.permissions`, "permissions must be one of read_only, read_write");
+      if (region === null || (region !== undefined && typeof region !== "string")) throw bad(`${at}.region`, "region must be a string");
+      if (cluster === null || (cluster !== undefined && typeof cluster !== "string")) throw bad(`${at}.cluster`, "cluster must be a string");
+      if (region === undefined && cluster === undefined) throw bad(`${at}.region`, "region is required");
+      const fromRegion = region === undefined ? undefined : this.catalogue.find(region);
+      if (region !== undefined && !fromRegion) throw bad(`${at}.region`, "Region not found");
+      const fromCluster = cluster === undefined ? undefined : this.catalogue.forCluster(cluster);
+      if (cluster !== undefined && !fromCluster) throw bad(`${at}.cluster`, "Cluster not found");
+      // Live (2025-01, linodego v1): region and cluster both set and agreeing is accepted.
+      if (fromRegion && fromCluster && fromRegion !== fromCluster) throw bad(`${at}.cluster`, "cluster does not match region");
+      const r = (fromRegion ?? fromCluster)!;
+      // Live (2026-05-06): the same bucket twice with two permissions is kept, both entries, in
+      // request order. An exact duplicate is kept too: undocumented: assumed.
+      return { cluster: r.cluster, bucket_name, permissions, region: r.id };
+    });
+  }
 }
 
-function redact(key: ApiKey): ApiKey {
-  return { ...structuredClone(key), secret_key: REDACTED };
+// Undocumented: assumed. No live answer is recorded for unknown request fields or a body that is not an object.
+function checkBody(body: unknown, allowed: readonly string[]): Record<string, unknown> {
+  const obj = body === undefined ? {} : body;
+  if (!isObject(obj)) throw new LinodeError(400, [{ reason: "Request body must be a JSON object" }]);
+  for (const k of Object.keys(obj)) if (!allowed.includes(k)) throw bad(k, `${k} is not a valid field`);
+  return obj;
+}
+
+// Undocumented: assumed. 3..50 is Cloud Manager's rule; no live answer to a label outside it is recorded.
+function checkLabel(label: unknown): string {
+  if (typeof label !== "string" || label.length < 3 || label.length > 50) throw bad("label", LABEL_REASON);
+  return label;
 }
