@@ -52,9 +52,19 @@ export function containsUnknown(v: unknown): boolean {
 }
 
 /**
- * The region a legacy cluster id stands for: the cluster id without its trailing `-<number>`
- * (`us-east-1` → `us-east`, `us-ord-10` → `us-ord`). Region ids that themselves end in a number
- * (`de-fra-2`) are not clusters; write them as `region`.
+ * S3 host names of regions that have no legacy cluster, whose prefix looks like a cluster id but
+ * names no region (`de-fra-1.linodeobjects.com` serves `de-fra-2`; there is no region `de-fra`).
+ * From the live endpoint list of 2026-04-30.
+ */
+const HOSTS_OF_CLUSTERLESS_REGIONS: Readonly<Record<string, string>> = { "de-fra-1": "de-fra-2", "sg-sin-1": "sg-sin-2", "jp-tyo-1": "jp-tyo-3" };
+
+/**
+ * The region a legacy cluster id stands for: the cluster id without its trailing `-<number>`.
+ * Live reports the cluster `<region>-1` for the older regions (`us-east-1`, `us-iad-1`, `in-maa-1`,
+ * `se-sto-1`, `us-lax-1` were seen) and `""` for regions that never had one (`au-mel`, `gb-lon`);
+ * so `us-east-1` → `us-east`, and `""` → `""` (no region). This is a shape rule, not a lookup: it
+ * cannot know whether the result is one of the account's regions (the API decides at apply time),
+ * and a region id that itself ends in a number (`de-fra-2`) is a region, not a cluster.
  */
 export function clusterToRegion(cluster: string): string {
   const m = CLUSTER_ID.exec(cluster);
@@ -78,8 +88,11 @@ const OUTPUT_ONLY = ["access_key", "secret_key", "limited", "regions_details"];
 
 /**
  * Validates raw inputs (as `check` receives them, without `__provider`) and returns their normal
- * form: label trimmed, regions deduplicated. Values still unknown during preview are not failures.
- * Makes no API call; every failure names its property.
+ * form: label trimmed, regions deduplicated, an access entry's `cluster` dropped when `region`
+ * says the same. Accepts what live accepts: `regions` that leave out a bucket's region (the key
+ * gets both), the same bucket with two permissions, `region` and `cluster` together when they
+ * agree. Values still unknown during preview are not failures. Makes no API call; every failure
+ * names its property.
  */
 export function validateInputs(raw: Record<string, unknown>): { inputs: Record<string, unknown>; failures: Failure[] } {
   const failures: Failure[] = [];
@@ -110,14 +123,14 @@ export function validateInputs(raw: Record<string, unknown>): { inputs: Record<s
   }
 
   // regions
-  let regions: string[] | undefined;
   const rawRegions = raw.regions;
   if (rawRegions !== undefined) {
     if (isUnknown(rawRegions)) inputs.regions = rawRegions;
     else if (!Array.isArray(rawRegions)) {
       fail("regions", `must be a list of region ids, not ${typeName(rawRegions)}; omit it to let Linode choose the regions`);
     } else if (rawRegions.length === 0) {
-      fail("regions", "must not be empty (the API rejects it): list at least one region id, or omit regions to let Linode choose");
+      // No live answer to [] is recorded; a key that may use no region is surely a mistake.
+      fail("regions", "must not be empty: list at least one region id, or omit regions to let Linode choose");
     } else if (rawRegions.length > MAX_REGIONS) {
       fail("regions", `has ${rawRegions.length} entries; at most ${MAX_REGIONS} are accepted`);
     } else {
@@ -130,10 +143,7 @@ export function validateInputs(raw: Record<string, unknown>): { inputs: Record<s
         }
       });
       const ok = failures.length === before;
-      if (ok) {
-        regions = [...new Set(rawRegions as string[])];
-        inputs.regions = regions;
-      }
+      if (ok) inputs.regions = [...new Set(rawRegions as string[])];
     }
   }
 
@@ -147,19 +157,18 @@ export function validateInputs(raw: Record<string, unknown>): { inputs: Record<s
     else if (rawAccess.length > MAX_BUCKET_ACCESS) {
       fail("bucket_access", `has ${rawAccess.length} entries; at most ${MAX_BUCKET_ACCESS} are accepted (the API fails on large lists)`);
     } else {
+      // The same bucket with two permissions is accepted live (2026-05); an exact repeat of an
+      // entry has no recorded live answer and adds nothing, so it is refused rather than guessed at.
       const seen = new Map<string, number>();
       const items = rawAccess.map((item, i) => validateAccess(item, `bucket_access[${i}]`, fail));
       items.forEach((item, i) => {
         if (!item || containsUnknown(item)) return;
         const region = effectiveRegion(item);
-        const id = `${region}/${item.bucket_name}`;
+        const id = `${region}/${item.bucket_name}/${item.permissions}`;
         const first = seen.get(id);
         if (first !== undefined) {
-          fail(`bucket_access[${i}]`, `repeats bucket "${item.bucket_name}" in ${region} from bucket_access[${first}]: list each bucket once, with one permission`);
+          fail(`bucket_access[${i}]`, `repeats bucket_access[${first}] exactly (bucket "${item.bucket_name}" in ${region}, ${item.permissions}): remove one of them`);
         } else seen.set(id, i);
-        if (regions && !regions.some(isUnknown) && !regions.includes(region)) {
-          fail("regions", `must include ${region}, the region of bucket_access[${i}] ("${item.bucket_name}"): the API rejects a limited key whose regions leave out a bucket's region`);
-        }
       });
       if (items.every((x) => x !== undefined)) inputs.bucket_access = items;
     }
@@ -199,19 +208,28 @@ function validateAccess(
   }
   const hasRegion = region !== undefined && region !== null;
   const hasCluster = cluster !== undefined && cluster !== null;
-  if (hasRegion && hasCluster) flag(path, "sets both region and cluster: set exactly one (region is preferred; cluster is the legacy form)");
-  else if (!hasRegion && !hasCluster) flag(`${path}.region`, "is required: the region of the bucket, e.g. us-east (or the legacy cluster, e.g. us-east-1)");
-  else if (hasRegion && !isUnknown(region)) {
+  let regionOk = false;
+  let clusterOk = false;
+  if (!hasRegion && !hasCluster) flag(`${path}.region`, "is required: the region of the bucket, e.g. us-east (or the legacy cluster, e.g. us-east-1)");
+  if (hasRegion && !isUnknown(region)) {
     if (typeof region !== "string" || !REGION_ID.test(region) || region.length > 64) {
       flag(`${path}.region`, `${typeof region === "string" ? `"${region.slice(0, 64)}"` : typeName(region)} is not a region id: use lower-case letters, digits and dashes, e.g. us-east`);
-    }
-  } else if (hasCluster && !isUnknown(cluster)) {
+    } else regionOk = true;
+  }
+  if (hasCluster && !isUnknown(cluster)) {
     if (typeof cluster !== "string" || !CLUSTER_ID.test(cluster) || cluster.length > 64) {
       flag(`${path}.cluster`, `${typeof cluster === "string" ? `"${cluster.slice(0, 64)}"` : typeName(cluster)} is not a legacy cluster id (a region id followed by -<number>, e.g. us-east-1); set region instead`);
-    }
+    } else if (HOSTS_OF_CLUSTERLESS_REGIONS[cluster] !== undefined) {
+      flag(`${path}.cluster`, `"${cluster}" is the S3 host name of region ${HOSTS_OF_CLUSTERLESS_REGIONS[cluster]}, which has no legacy cluster id: set region: "${HOSTS_OF_CLUSTERLESS_REGIONS[cluster]}" instead`);
+    } else clusterOk = true;
+  }
+  // Live (2025-01, linodego v1) accepts both when they agree; they must name the same region.
+  if (regionOk && clusterOk && clusterToRegion(cluster as string) !== region) {
+    flag(`${path}.cluster`, `"${cluster}" is the legacy cluster of ${clusterToRegion(cluster as string)}, but region is "${region}": remove cluster (region is enough) or make them agree`);
   }
   if (bad) return undefined;
   const out: Record<string, unknown> = { bucket_name, permissions };
+  // Region wins: a cluster that agrees with it says nothing more, and the API takes region.
   if (hasRegion) out.region = region;
   else out.cluster = cluster;
   return out as BucketAccessInput;
@@ -225,8 +243,9 @@ export function effectiveRegion(entry: { region?: unknown; cluster?: unknown }):
 
 /**
  * A key's access list as the API sees it: `null` for an unlimited key (`bucket_access` null or
- * absent), else the sorted, deduplicated `region/bucket/permissions` entries. `[]` stays `[]`:
- * a limited key with access to no bucket is not an unlimited key.
+ * absent), else its `region/bucket/permissions` entries as a multiset (sorted, repeats kept): order
+ * never matters, and the same bucket may appear with two permissions. `[]` stays `[]`: a limited
+ * key with access to no bucket is not an unlimited key.
  */
 export function accessSignature(list: unknown): string[] | null {
   if (list === null || list === undefined) return null;
@@ -234,7 +253,7 @@ export function accessSignature(list: unknown): string[] | null {
   if (!Array.isArray(list)) return [`invalid:${typeName(list)}`];
   const entry = (e: unknown) =>
     isRecord(e) ? `${effectiveRegion(e as { region?: string; cluster?: string })}/${String(e.bucket_name)}/${String(e.permissions)}` : `invalid:${typeName(e)}`;
-  return [...new Set(list.map(entry))].sort();
+  return list.map(entry).sort();
 }
 
 function sameSet(a: readonly unknown[], b: readonly unknown[]): boolean {
@@ -253,11 +272,52 @@ export interface KeyDiff {
   updates: string[];
 }
 
+/** The bucket regions of an access list (`region`, or the legacy `cluster`'s region), each once. */
+function bucketRegions(list: unknown): string[] {
+  if (!Array.isArray(list)) return [];
+  const out: string[] = [];
+  for (const e of list) {
+    const r = isRecord(e) ? effectiveRegion(e) : "";
+    if (r && !out.includes(r)) out.push(r);
+  }
+  return out;
+}
+
 /**
- * Compares stored outputs (`olds`) with checked inputs (`news`). `bucket_access` replaces; `label`
- * and `regions` update in place. Removing `regions` from the program changes nothing (the API
- * chose them). Unknown values count as changes, and an unknown access list as a replacement.
- * `__provider` is ignored, so new provider code alone never causes a diff.
+ * The regions a key ends up with: the declared `regions` together with the region of every
+ * `bucket_access` entry (live answers the union to a create whose `regions` leave out a bucket's
+ * region), each once, declared ones first.
+ */
+export function keyRegions(regions: readonly string[], ...accessLists: unknown[]): string[] {
+  const out = [...new Set(regions)];
+  for (const list of accessLists) for (const r of bucketRegions(list)) if (!out.includes(r)) out.push(r);
+  return out;
+}
+
+/** Whether the label must change; both `diff` and `update` ask this (the trimmed label against the key's). */
+function labelChanges(olds: Record<string, unknown>, news: Record<string, unknown>): boolean {
+  return isUnknown(news.label) || (typeof news.label === "string" && news.label.trim() !== olds.label);
+}
+
+/**
+ * Whether the key's regions must change: declared `regions` together with the bucket regions,
+ * compared as a set with the key's regions. No `regions` in the program: never (Linode chose them).
+ */
+function regionsChange(olds: Record<string, unknown>, news: Record<string, unknown>): boolean {
+  const declared = news.regions;
+  if (declared === undefined) return false;
+  if (containsUnknown(declared) || containsUnknown(news.bucket_access) || !Array.isArray(declared)) return true;
+  const current = Array.isArray(olds.regions) ? olds.regions : [];
+  return !sameSet(keyRegions(declared as string[], news.bucket_access), current);
+}
+
+/**
+ * Compares stored outputs (`olds`) with checked inputs (`news`). `bucket_access` replaces (compared
+ * as a multiset of region, bucket and permissions); `label` and `regions` update in place, and
+ * `regions` is compared as the key sees it: declared regions ∪ bucket regions, in any order.
+ * Removing `regions` from the program changes nothing (the API chose them). Unknown values count
+ * as changes, and an unknown access list as a replacement. `__provider` is ignored, so new
+ * provider code alone never causes a diff.
  */
 export function diffKey(olds: Record<string, unknown>, news: Record<string, unknown>): KeyDiff {
   const replaces: string[] = [];
@@ -275,17 +335,16 @@ export function diffKey(olds: Record<string, unknown>, news: Record<string, unkn
   // consumers: replace it, which also revokes it.
   if (typeof olds.secret_key !== "string") replaces.push("secret_key");
 
-  if (isUnknown(news.label) || (typeof news.label === "string" && news.label.trim() !== olds.label)) updates.push("label");
-
-  const newRegions = news.regions;
-  if (newRegions !== undefined) {
-    const oldRegions = Array.isArray(olds.regions) ? olds.regions : [];
-    if (containsUnknown(newRegions) || !Array.isArray(newRegions) || !sameSet(newRegions, oldRegions)) updates.push("regions");
-  }
+  if (labelChanges(olds, news)) updates.push("label");
+  if (regionsChange(olds, news)) updates.push("regions");
   return { changes: replaces.length + updates.length > 0, replaces, updates };
 }
 
-/** The create request for checked inputs; `bucket_access` is left out for an unlimited key. */
+/**
+ * The create request for checked inputs; `bucket_access` is left out for an unlimited key.
+ * `regions` goes as declared: live accepts regions that leave out a bucket's region and gives the
+ * key the union.
+ */
 export function createBody(inputs: KeyInputs): CreateKeyBody {
   const body: CreateKeyBody = { label: inputs.label };
   if (inputs.bucket_access !== undefined) {
@@ -296,18 +355,29 @@ export function createBody(inputs: KeyInputs): CreateKeyBody {
   return body;
 }
 
-/** The update request: only what changed, or `undefined` when nothing did. */
+/**
+ * The update request, from the same decision as {@link diffKey}: only what changed, or `undefined`
+ * when nothing did. `regions` is the declared list together with every bucket region of the key:
+ * a PUT whose regions drop a bucket's region fails per the spec, and was silently applied in a
+ * 2024 recording, so it is never sent.
+ */
 export function updateBody(olds: KeyOutputs, news: KeyInputs): UpdateKeyBody | undefined {
+  const o = olds as unknown as Record<string, unknown>;
+  const n = news as unknown as Record<string, unknown>;
   const body: UpdateKeyBody = {};
-  if (news.label !== olds.label) body.label = news.label;
-  if (news.regions !== undefined && !sameSet(news.regions, olds.regions)) body.regions = [...news.regions];
+  if (labelChanges(o, n)) body.label = news.label.trim();
+  if (news.regions !== undefined && regionsChange(o, n)) body.regions = keyRegions(news.regions, olds.bucket_access, news.bucket_access);
   return Object.keys(body).length ? body : undefined;
 }
 
+const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
 /**
- * The resource's outputs for an API key. `regions` is deduplicated (the API lists a region once
- * per endpoint); `regions_details` keeps every endpoint. The secret is the API's when it is real
- * (create), else `knownSecret` (from state); `[REDACTED]` is never stored.
+ * The resource's outputs for an API key, the same whatever order the API lists things in (it
+ * guarantees none): `regions` deduplicated (the API lists a region once per endpoint) and sorted;
+ * `regions_details` one entry per endpoint, sorted by region, endpoint type and host;
+ * `bucket_access` sorted by region, bucket and permissions. The secret is the API's when it is
+ * real (create), else `knownSecret` (from state); `[REDACTED]` is never stored.
  */
 export function toOutputs(key: ApiKey, knownSecret?: unknown): KeyOutputs {
   const secret = key.secret_key !== REDACTED ? key.secret_key : typeof knownSecret === "string" && knownSecret !== REDACTED ? knownSecret : undefined;
@@ -315,9 +385,16 @@ export function toOutputs(key: ApiKey, knownSecret?: unknown): KeyOutputs {
     label: key.label,
     access_key: key.access_key,
     limited: key.limited,
-    bucket_access: key.bucket_access,
-    regions: [...new Set(key.regions.map((r) => r.id))],
-    regions_details: key.regions.map((r) => ({ id: r.id, s3_endpoint: r.s3_endpoint, endpoint_type: r.endpoint_type ?? null })),
+    bucket_access:
+      key.bucket_access === null
+        ? null
+        : [...key.bucket_access].sort(
+            (a, b) => byText(a.region, b.region) || byText(a.bucket_name, b.bucket_name) || byText(a.permissions, b.permissions) || byText(a.cluster ?? "", b.cluster ?? ""),
+          ),
+    regions: [...new Set(key.regions.map((r) => r.id))].sort(byText),
+    regions_details: key.regions
+      .map((r) => ({ id: r.id, s3_endpoint: r.s3_endpoint, endpoint_type: r.endpoint_type ?? null }))
+      .sort((a, b) => byText(a.id, b.id) || byText(a.endpoint_type ?? "", b.endpoint_type ?? "") || byText(a.s3_endpoint, b.s3_endpoint)),
   };
   if (secret !== undefined) outputs.secret_key = secret;
   return outputs;

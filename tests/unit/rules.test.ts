@@ -8,6 +8,7 @@ import {
   clusterToRegion,
   createBody,
   diffKey,
+  keyRegions,
   toOutputs,
   updateBody,
   validateInputs,
@@ -57,7 +58,7 @@ describe("rules: check (validateInputs)", () => {
         { bucket_name: "ok-bucket-2", permissions: "write", region: "us-east" },
         { bucket_name: "Bad_Name", permissions: "read_write", region: "us-east" },
         { bucket_name: "b3b", permissions: "read_write" },
-        { bucket_name: "b4b", permissions: "read_write", region: "us-east", cluster: "us-east-1" },
+        { bucket_name: "b4b", permissions: "read_write", region: "us-east", cluster: "us-ord-1" },
         { bucket_name: "b5b", permissions: "read_write", cluster: "us-east" },
       ],
     };
@@ -65,16 +66,36 @@ describe("rules: check (validateInputs)", () => {
       "bucket_access[1].permissions",
       "bucket_access[2].bucket_name",
       "bucket_access[3].region",
-      "bucket_access[4]",
+      "bucket_access[4].cluster",
       "bucket_access[5].cluster",
     ]);
   });
 
   it("accepts region ids that end in a digit and maps legacy clusters by stripping -<number>", () => {
     assert.deepEqual(failuresOf({ label: "abc", bucket_access: [{ bucket_name: "bkt", permissions: "read_only", region: "de-fra-2" }] }), []);
-    assert.equal(clusterToRegion("us-east-1"), "us-east");
+    // The cluster ids live reports (reference §8), and "" for regions that never had one.
+    for (const [cluster, region] of [["us-east-1", "us-east"], ["us-iad-1", "us-iad"], ["in-maa-1", "in-maa"], ["se-sto-1", "se-sto"], ["us-lax-1", "us-lax"], ["", ""]])
+      assert.equal(clusterToRegion(cluster), region, cluster);
     assert.equal(clusterToRegion("us-ord-10"), "us-ord");
     assert.equal(clusterToRegion("de-fra-2-1"), "de-fra-2");
+  });
+
+  it("refuses a cluster that cannot name a region: empty, or a newer region's S3 host name", () => {
+    const withCluster = (cluster: string) => ({ label: "abc", bucket_access: [{ bucket_name: "bkt", permissions: "read_only", cluster }] });
+    assert.deepEqual(propsOf(withCluster("")), ["bucket_access[0].cluster"]);
+    const [f] = failuresOf(withCluster("de-fra-1"));
+    assert.equal(f.property, "bucket_access[0].cluster");
+    assert.match(f.reason, /S3 host name of region de-fra-2.*set region: "de-fra-2"/);
+    assert.deepEqual(failuresOf(withCluster("us-iad-1")), []);
+  });
+
+  it("accepts region and cluster together when they agree (live), and fails naming both when they do not", () => {
+    const entry = (cluster: string) => ({ label: "abc", bucket_access: [{ bucket_name: "bkt", permissions: "read_only", region: "us-east", cluster }] });
+    const ok = validateInputs(entry("us-east-1"));
+    assert.deepEqual(ok, { inputs: { label: "abc", bucket_access: [{ bucket_name: "bkt", permissions: "read_only", region: "us-east" }] }, failures: [] });
+    const [f] = failuresOf(entry("us-ord-1"));
+    assert.equal(f.property, "bucket_access[0].cluster");
+    assert.match(f.reason, /"us-ord-1" is the legacy cluster of us-ord, but region is "us-east"/);
   });
 
   it("rejects null, empty and malformed lists", () => {
@@ -85,16 +106,18 @@ describe("rules: check (validateInputs)", () => {
     assert.deepEqual(propsOf({ label: "abc", bucket_access: "bucket" }), ["bucket_access"]);
   });
 
-  it("requires every bucket region in regions for a limited key", () => {
-    const raw = { label: "abc", regions: ["us-east"], bucket_access: [{ bucket_name: "bkt", permissions: "read_only", cluster: "us-west-1" }] };
-    const [f] = failuresOf(raw);
-    assert.equal(f.property, "regions");
-    assert.match(f.reason, /us-west/);
+  it("accepts regions that leave out a bucket's region, as live does (the key gets both)", () => {
+    const raw = { label: "abc", regions: ["us-east"], bucket_access: [{ bucket_name: "bkt", permissions: "read_only", cluster: "us-iad-1" }] };
+    assert.deepEqual(failuresOf(raw), []);
+    assert.deepEqual(validateInputs(raw).inputs.regions, ["us-east"]);
   });
 
-  it("rejects duplicate buckets and unknown properties", () => {
+  it("accepts the same bucket with two permissions (live), refuses an exact repeat, and unknown properties", () => {
     const dup = { bucket_name: "bkt", permissions: "read_only", region: "us-east" };
-    assert.deepEqual(propsOf({ label: "abc", bucket_access: [dup, { ...dup, permissions: "read_write" }] }), ["bucket_access[1]"]);
+    assert.deepEqual(failuresOf({ label: "abc", bucket_access: [dup, { ...dup, permissions: "read_write" }] }), []);
+    const [f] = failuresOf({ label: "abc", bucket_access: [dup, { ...dup, permissions: "read_write" }, { bucket_name: "bkt", permissions: "read_only", cluster: "us-east-1" }] });
+    assert.equal(f.property, "bucket_access[2]");
+    assert.match(f.reason, /repeats bucket_access\[0\] exactly \(bucket "bkt" in us-east, read_only\): remove one/);
     assert.deepEqual(propsOf({ label: "abc", bucketAccess: [] }), ["bucketAccess"]);
     assert.match(failuresOf({ label: "abc", secret_key: "x" })[0].reason, /output/);
   });
@@ -116,6 +139,36 @@ describe("rules: diff", () => {
 
   it("reports nothing for identical inputs, even with duplicate region entries read back", () => {
     assert.deepEqual(diffKey(olds(), { label: "my-key", regions: ["us-ord"] }), { changes: false, replaces: [], updates: [] });
+  });
+
+  it("compares regions as the key has them: declared regions ∪ bucket regions, in any order", () => {
+    const key = apiKey({
+      limited: true,
+      bucket_access: [{ cluster: "us-iad-1", bucket_name: "bkt", permissions: "read_only", region: "us-iad" }],
+      // As live answered in 2024: the bucket's region first, then the requested one.
+      regions: [
+        { id: "us-iad", s3_endpoint: "us-iad-1.linodeobjects.com", endpoint_type: "E1" },
+        { id: "us-east", s3_endpoint: "us-east-1.linodeobjects.com", endpoint_type: "E0" },
+      ],
+    });
+    const stored = toOutputs(key) as unknown as Record<string, unknown>;
+    const access = [{ bucket_name: "bkt", permissions: "read_only", region: "us-iad" }];
+    assert.deepEqual(diffKey(stored, { label: "my-key", regions: ["us-east"], bucket_access: access }), { changes: false, replaces: [], updates: [] });
+    assert.deepEqual(diffKey(stored, { label: "my-key", regions: ["us-iad", "us-east"], bucket_access: access }).changes, false);
+    assert.deepEqual(diffKey(stored, { label: "my-key", regions: ["us-ord"], bucket_access: access }).updates, ["regions"]);
+    assert.deepEqual(keyRegions(["us-east", "us-east"], access, [{ cluster: "us-ord-1" }]), ["us-east", "us-iad", "us-ord"]);
+  });
+
+  it("compares bucket_access as a multiset: the same bucket with two permissions, in any order", () => {
+    const both = [
+      { cluster: "us-east-1", bucket_name: "bkt", permissions: "read_only" as const, region: "us-east" },
+      { cluster: "us-east-1", bucket_name: "bkt", permissions: "read_write" as const, region: "us-east" },
+    ];
+    const stored = olds({ limited: true, bucket_access: both });
+    const entry = (permissions: string) => ({ bucket_name: "bkt", permissions, region: "us-east" });
+    assert.equal(diffKey(stored, { label: "my-key", bucket_access: [entry("read_write"), entry("read_only")] }).changes, false);
+    assert.deepEqual(diffKey(stored, { label: "my-key", bucket_access: [entry("read_only")] }).replaces, ["bucket_access"]);
+    assert.deepEqual(diffKey(stored, { label: "my-key", bucket_access: [entry("read_only"), entry("read_only"), entry("read_write")] }).replaces, ["bucket_access"]);
   });
 
   it("updates label and regions in place", () => {
@@ -181,6 +234,32 @@ describe("rules: request bodies and outputs", () => {
     assert.deepEqual(updateBody(outs, { label: "my-key", regions: ["us-east"] }), { regions: ["us-east"] });
   });
 
+  it("builds the PUT from diff's decision, and its regions never drop a bucket's region", () => {
+    const key = apiKey({
+      label: "my-key",
+      limited: true,
+      bucket_access: [{ cluster: "us-iad-1", bucket_name: "bkt", permissions: "read_only", region: "us-iad" }],
+      regions: [
+        { id: "us-east", s3_endpoint: "us-east-1.linodeobjects.com", endpoint_type: "E0" },
+        { id: "us-iad", s3_endpoint: "us-iad-1.linodeobjects.com", endpoint_type: "E1" },
+      ],
+    });
+    const outs = toOutputs(key);
+    const access = [{ bucket_name: "bkt", permissions: "read_only" as const, region: "us-iad" }];
+    // What diff says changes is exactly what the PUT carries.
+    for (const news of [
+      { label: "my-key", regions: ["us-east"], bucket_access: access },
+      { label: " my-key ", regions: ["us-east"], bucket_access: access },
+      { label: "my-key", regions: ["us-ord"], bucket_access: access },
+      { label: "other", regions: ["us-iad", "us-east"], bucket_access: access },
+    ]) {
+      const d = diffKey(outs as unknown as Record<string, unknown>, news);
+      const body = updateBody(outs, news);
+      assert.deepEqual(Object.keys(body ?? {}).sort(), [...d.updates].sort(), JSON.stringify(news));
+    }
+    assert.deepEqual(updateBody(outs, { label: "my-key", regions: ["us-ord"], bucket_access: access }), { regions: ["us-ord", "us-iad"] });
+  });
+
   it("never stores [REDACTED] and keeps the known secret", () => {
     const redacted = apiKey({ secret_key: "[REDACTED]" });
     assert.equal("secret_key" in toOutputs(redacted), false);
@@ -194,6 +273,34 @@ describe("rules: request bodies and outputs", () => {
     assert.deepEqual(outs.regions, ["us-ord"]);
     assert.equal(outs.regions_details.length, 2);
   });
+
+  it("gives the same outputs whatever order the API lists regions, endpoints and buckets in", () => {
+    const key = apiKey({
+      limited: true,
+      bucket_access: [
+        { cluster: "us-east-1", bucket_name: "b", permissions: "read_write", region: "us-east" },
+        { cluster: "", bucket_name: "a", permissions: "read_only", region: "au-mel" },
+        { cluster: "us-east-1", bucket_name: "b", permissions: "read_only", region: "us-east" },
+      ],
+      regions: [
+        { id: "us-ord", s3_endpoint: "us-ord-10.linodeobjects.com", endpoint_type: "E3" },
+        { id: "au-mel", s3_endpoint: "au-mel-1.linodeobjects.com", endpoint_type: "E2" },
+        { id: "us-ord", s3_endpoint: "us-ord-1.linodeobjects.com", endpoint_type: "E1" },
+        { id: "us-east", s3_endpoint: "us-east-1.linodeobjects.com", endpoint_type: "E0" },
+      ],
+    });
+    const outs = toOutputs(key);
+    assert.deepEqual(outs.regions, ["au-mel", "us-east", "us-ord"]);
+    assert.deepEqual(outs.regions_details.map((r) => r.s3_endpoint), ["au-mel-1.linodeobjects.com", "us-east-1.linodeobjects.com", "us-ord-1.linodeobjects.com", "us-ord-10.linodeobjects.com"]);
+    assert.deepEqual(outs.bucket_access!.map((b) => `${b.region}/${b.bucket_name}/${b.permissions}`), ["au-mel/a/read_only", "us-east/b/read_only", "us-east/b/read_write"]);
+    fc.assert(
+      fc.property(fc.func(fc.integer()), (rank) => {
+        const shuffle = <T>(xs: T[]) => xs.map((x, i) => [rank(i), x] as const).sort((p, q) => p[0] - q[0]).map((p) => p[1]);
+        const reordered = { ...key, regions: shuffle(key.regions), bucket_access: shuffle(key.bucket_access!) };
+        assert.deepEqual(toOutputs(reordered), outs);
+      }),
+    );
+  });
 });
 
 // Property-based: the general rules hold for any access list.
@@ -204,7 +311,8 @@ const accessArb = fc.uniqueArray(
     permissions: fc.constantFrom("read_only" as const, "read_write" as const),
     region: regionArb,
   }),
-  { selector: (e) => `${e.region}/${e.bucket_name}`, maxLength: 8 },
+  // Unique entries; the same bucket may appear with both permissions (live accepts it).
+  { selector: (e) => `${e.region}/${e.bucket_name}/${e.permissions}`, maxLength: 8 },
 );
 
 describe("rules: properties", () => {
@@ -257,6 +365,39 @@ describe("rules: properties", () => {
         diffKey(inputs, raw);
       }),
       { numRuns: 500 },
+    );
+  });
+
+  it("a key created from any declared regions shows no diff once the API answers the union, in any order", () => {
+    fc.assert(
+      fc.property(accessArb, fc.array(regionArb, { minLength: 1 }), fc.func(fc.integer()), (access, declared, rank) => {
+        const union = [...new Set([...access.map((a) => a.region), ...declared])];
+        const shuffle = <T>(xs: T[]) => xs.map((x, i) => [rank(i), x] as const).sort((p, q) => p[0] - q[0]).map((p) => p[1]);
+        const key = apiKey({
+          label: "same-key",
+          limited: true,
+          bucket_access: shuffle(access.map((e) => ({ ...e, cluster: "" }))),
+          regions: shuffle(union.map((id) => ({ id, s3_endpoint: `${id}-1.linodeobjects.com`, endpoint_type: "E1" }))),
+        });
+        const outs = toOutputs(key);
+        const inputs: KeyInputs = { label: "same-key", bucket_access: access, regions: declared };
+        assert.deepEqual(diffKey(outs as unknown as Record<string, unknown>, inputs as unknown as Record<string, unknown>), { changes: false, replaces: [], updates: [] });
+        assert.equal(updateBody(outs, inputs), undefined);
+      }),
+    );
+  });
+
+  it("a PUT's regions always hold every bucket region of the key", () => {
+    fc.assert(
+      fc.property(accessArb, fc.array(regionArb, { minLength: 1 }), fc.array(regionArb, { minLength: 1 }), (access, before, after) => {
+        const key = apiKey({
+          limited: true,
+          bucket_access: access.map((e) => ({ ...e, cluster: "" })),
+          regions: [...new Set([...before, ...access.map((a) => a.region)])].map((id) => ({ id, s3_endpoint: `${id}-1.linodeobjects.com`, endpoint_type: "E1" })),
+        });
+        const body = updateBody(toOutputs(key), { label: "my-key", bucket_access: access, regions: after });
+        if (body?.regions) for (const a of access) assert.ok(body.regions.includes(a.region), `${a.region} dropped from ${body.regions}`);
+      }),
     );
   });
 
