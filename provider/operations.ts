@@ -1,7 +1,13 @@
 /**
- * What each of the engine's verbs does for an Object Storage key. The provider class delegates
- * here, so that when this package is installed in `node_modules` the serialized provider holds a
- * `require()` of this module instead of a copy of its code.
+ * What each of the engine's verbs does for an Object Storage key. engine.ts (the provider
+ * `ObjectStorageKey` hands the engine) and the provider class delegate here.
+ *
+ * **The exported functions are called by code frozen in users' states.** Keys created with 0.1.0
+ * store the provider class's code, which calls `require("pulumi-linode-objkey/dist/provider/operations.js")`
+ * and then `configure(provider, req)`, `check(news)`, `diff(olds, news)`, `create(provider, inputs)`,
+ * `read(provider, id, props)`, `update(provider, id, olds, news)` and `remove(provider, id)`; a
+ * key's `delete` runs the code stored with it until an update stores newer code. Keep this file's
+ * path (package.json `exports` maps it), these names and their parameters.
  *
  * @packageDocumentation
  */

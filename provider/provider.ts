@@ -1,18 +1,31 @@
 /**
- * The dynamic resource provider class. It is serialized into state with every key, so it holds
- * nothing (no settings, no client) and only delegates to `operations`, which resolves settings
- * and builds a client when each call runs.
+ * The provider objects. `ObjectStorageKey` hands the engine {@link objectStorageKeyProvider}, the
+ * exports object of engine.ts, because Pulumi serializes an installed module's exports object as
+ * one `require()` (see engine.ts). {@link ObjectStorageKeyProvider} is the class 0.1.0 handed it;
+ * its code is frozen in states written by 0.1.0, so operations.ts keeps the functions it calls.
  *
  * @packageDocumentation
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { KeyInputs, KeyOutputs } from "./codecs";
+import * as engine from "./engine";
 import * as operations from "./operations";
 
 /**
- * The dynamic resource provider behind {@link ObjectStorageKey}. Takes no arguments: the token
- * and API root come from stack config (`linode:token`, `linode:url`, `linode:apiVersion`) or the
- * environment (`LINODE_TOKEN`, `LINODE_URL`, `LINODE_API_VERSION`) when a call runs.
+ * The provider every {@link ObjectStorageKey} passes to `pulumi.dynamic.Resource`: engine.ts's
+ * module exports object, not a copy, so that Pulumi serializes it as
+ * `require("pulumi-linode-objkey/engine")` when the package is installed. Settings come from stack
+ * config or the environment when each call runs, as for {@link ObjectStorageKeyProvider}.
+ */
+export const objectStorageKeyProvider: pulumi.dynamic.ResourceProvider<KeyInputs, KeyOutputs> = engine;
+
+/**
+ * A dynamic resource provider for Object Storage keys as a class: each instance keeps the stack
+ * config given to its own `configure`. Takes no arguments: the token and API root come from stack
+ * config (`linode:token`, `linode:url`, `linode:apiVersion`) or the environment (`LINODE_TOKEN`,
+ * `LINODE_URL`, `LINODE_API_VERSION`) when a call runs. {@link ObjectStorageKey} no longer uses it
+ * (an instance serializes as its class's code, 3.4 KB per copy in state, against a few hundred
+ * bytes for {@link objectStorageKeyProvider}); it stays for programs that pass it themselves.
  */
 export class ObjectStorageKeyProvider implements pulumi.dynamic.ResourceProvider<KeyInputs, KeyOutputs> {
   /** Remembers the stack config for this instance's later calls (stack config wins over the environment). */

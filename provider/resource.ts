@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { ApiBucketAccess, Permissions, RegionDetails } from "./codecs";
-import { ObjectStorageKeyProvider } from "./provider";
+import { objectStorageKeyProvider } from "./provider";
 
 /** One bucket the key may use, and how. */
 export interface BucketAccessArgs {
@@ -40,12 +40,11 @@ export interface ObjectStorageKeyArgs {
   regions?: pulumi.Input<pulumi.Input<string>[]>;
 }
 
-/** The one provider instance every key shares, so Pulumi serializes it once per program. */
-const provider = new ObjectStorageKeyProvider();
-
 /**
  * A Linode Object Storage access key. `label` and `regions` update in place; `bucket_access`
- * replaces the key (create before delete). `secret_key` is a secret output.
+ * replaces the key (create before delete). `secret_key` is a secret output. Every key hands the
+ * engine the same provider object ({@link objectStorageKeyProvider}), so Pulumi serializes it once
+ * per program: installed from npm, a `require("pulumi-linode-objkey/engine")` of a few hundred bytes.
  */
 export class ObjectStorageKey extends pulumi.dynamic.Resource {
   /** The key's label as Linode reports it. */
@@ -71,6 +70,6 @@ export class ObjectStorageKey extends pulumi.dynamic.Resource {
   constructor(name: string, args: ObjectStorageKeyArgs, opts?: pulumi.CustomResourceOptions) {
     const outputs = { access_key: undefined, secret_key: undefined, limited: undefined, regions_details: undefined };
     const props = { ...outputs, bucket_access: undefined, regions: undefined, ...args };
-    super(provider, name, props, pulumi.mergeOptions(opts, { additionalSecretOutputs: ["secret_key"] }), "linode", "ObjectStorageKey");
+    super(objectStorageKeyProvider, name, props, pulumi.mergeOptions(opts, { additionalSecretOutputs: ["secret_key"] }), "linode", "ObjectStorageKey");
   }
 }

@@ -2,17 +2,25 @@
  * The provider as the engine sees it: serialized by Pulumi's closure serializer (exactly as
  * `pulumi.dynamic.Resource` does), loaded back with require-from-string as the provider process
  * does, configured, and run against the emulator. Also checks what the text carries: no token,
- * no config value, no library code by value, and a bounded size.
+ * no config value, no library code by value, and a bounded size. From source (the code sits in
+ * the project, as in this repo's example) the text is the code by value; installed from the
+ * packed package it is one require() of the `./engine` entry point, at most 1 KB. Text that
+ * 0.1.0 wrote into users' states (tests/fixtures/) must keep working against this package.
  */
 import { strict as assert } from "node:assert";
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, realpathSync, rmSync } from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { startEmulator, Emulator } from "../emulator/server";
 import { ObjectStorageKeyProvider } from "../provider";
 import type { KeyInputs, KeyOutputs } from "../provider/codecs";
-import { FAST_RETRIES, calls, rejection, stackConfig } from "./helpers";
+import * as engine from "../provider/engine";
+import { objectStorageKeyProvider } from "../provider/provider";
+import { InstalledProject, installTarball, serializedProviderText } from "../tools/bench/installed";
+import { packThisPackage } from "../tools/sandbox";
+import { FAST_RETRIES, calls, providerFor, rejection, stackConfig } from "./helpers";
 
 type LoadedProvider = Required<pulumi.dynamic.ResourceProvider<KeyInputs, KeyOutputs>>;
 
@@ -30,7 +38,7 @@ const REQUIRE_FROM_STRING = require.resolve("require-from-string", { paths: [PUL
 const requireFromString = require(REQUIRE_FROM_STRING) as (code: string) => { handler(): unknown };
 
 /** Serializes a provider exactly as `pulumi.dynamic.Resource` does (dynamic/index.js serializeFunctionMaybeSecret). */
-async function serialize(provider: ObjectStorageKeyProvider): Promise<pulumi.runtime.SerializedFunction> {
+async function serialize(provider: pulumi.dynamic.ResourceProvider<KeyInputs, KeyOutputs>): Promise<pulumi.runtime.SerializedFunction> {
   return pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true });
 }
 
@@ -60,15 +68,18 @@ describe("serialized provider", () => {
   let text: string;
   let containsSecrets: boolean;
 
+  let unconfiguredText: string;
+
   before(async () => {
     emu = await startEmulator({ tokens: [CANARY_TOKEN] });
-    // Configured with the canary token and URL before serializing, with the env canary set while serializing.
-    const provider = new ObjectStorageKeyProvider();
-    await provider.configure({ config: stackConfig({ "linode:token": CANARY_TOKEN, "linode:url": CANARY_URL }) });
+    // The provider every ObjectStorageKey hands the engine, serialized before and after being
+    // configured with the canary token and URL, with the env canary set while serializing.
+    unconfiguredText = (await serialize(objectStorageKeyProvider)).text;
+    await objectStorageKeyProvider.configure!({ config: stackConfig({ "linode:token": CANARY_TOKEN, "linode:url": CANARY_URL }) });
     const saved = process.env.LINODE_TOKEN;
     process.env.LINODE_TOKEN = CANARY_ENV_TOKEN;
     try {
-      const sf = await serialize(provider);
+      const sf = await serialize(objectStorageKeyProvider);
       text = sf.text;
       containsSecrets = sf.containsSecrets;
     } finally {
@@ -78,6 +89,11 @@ describe("serialized provider", () => {
   });
   after(() => emu.close());
   beforeEach(() => emu.reset());
+
+  it("is what ObjectStorageKey hands the engine: engine.ts's module exports object, not a copy", () => {
+    assert.equal(objectStorageKeyProvider, engine);
+    assert.equal(objectStorageKeyProvider, require.cache[require.resolve("../provider/engine")]!.exports);
+  });
 
   describe("contents", () => {
     it("holds no token, no URL and no environment value, although the instance was configured before serializing", async () => {
@@ -97,9 +113,8 @@ describe("serialized provider", () => {
       assert.equal(emu.requests[0].authorized, true);
     });
 
-    it("serializes the same text whether or not the instance was configured", async () => {
-      const fresh = await serialize(new ObjectStorageKeyProvider());
-      assert.equal(fresh.text, text);
+    it("serializes the same text whether or not the provider was configured", () => {
+      assert.equal(unconfiguredText, text);
     });
 
     it("references io-ts and axios only through require(...), never their code by value", () => {
@@ -156,21 +171,24 @@ describe("serialized provider", () => {
       else holder[CODECS_SLOT] = savedCodecs;
     });
 
-    it("is a copy, not the class this process loaded", () => {
-      assert.ok(!(loaded instanceof ObjectStorageKeyProvider));
-      assert.notEqual(loaded.create, ObjectStorageKeyProvider.prototype.create);
+    it("is a copy, not the module this process loaded", () => {
+      assert.notEqual(loaded, objectStorageKeyProvider);
+      assert.notEqual(loaded.create, engine.create);
       for (const verb of ["configure", "check", "diff", "create", "read", "update", "delete"] as const) {
         assert.equal(typeof loaded[verb], "function", verb);
       }
     });
 
     it("runs check, create, read, update (one PUT), diff and delete against the emulator", async () => {
-      const checked = await loaded.check({} as KeyInputs, {
-        __provider: text,
-        label: "  round-trip  ",
-        bucket_access: [{ bucket_name: "rt-bucket", permissions: "read_write", region: "us-east" }],
-        regions: ["us-east", "us-east"],
-      } as unknown as KeyInputs);
+      const checked = await loaded.check(
+        {} as KeyInputs,
+        {
+          __provider: text,
+          label: "  round-trip  ",
+          bucket_access: [{ bucket_name: "rt-bucket", permissions: "read_write", region: "us-east" }],
+          regions: ["us-east", "us-east"],
+        } as unknown as KeyInputs,
+      );
       assert.equal(checked.failures, undefined);
       assert.deepEqual(checked.inputs, {
         label: "round-trip",
@@ -225,7 +243,10 @@ describe("serialized provider", () => {
       const holder = globalThis as unknown as Record<symbol, unknown>;
       const before = holder[CODECS_SLOT];
       const r = await loaded.check({} as KeyInputs, { label: "codec-check", bucket_access: [{ bucket_name: "b", permissions: "rw" }] } as unknown as KeyInputs);
-      assert.deepEqual(r.failures!.map((f) => f.property), ["bucket_access[0].bucket_name", "bucket_access[0].permissions", "bucket_access[0].region"]);
+      assert.deepEqual(
+        r.failures!.map((f) => f.property),
+        ["bucket_access[0].bucket_name", "bucket_access[0].permissions", "bucket_access[0].region"],
+      );
       // create decodes both the inputs and the API's answer through the codecs.
       const created = await loaded.create({ label: "codec-key" });
       assert.equal(created.outs!.label, "codec-key");
@@ -296,5 +317,122 @@ describe("serialized provider", () => {
     assert.equal(typeof result.secret, "string");
     assert.ok(result.secret.length > 0);
     assert.deepEqual(emu.keys(), []);
+  });
+
+  describe("installed from the packed package", function () {
+    // npm pack runs the library build (prepack) first.
+    this.timeout(120000);
+    let installed: InstalledProject;
+    let installedText: string;
+    const fixtureText = readFileSync(path.resolve(__dirname, "../../tests/fixtures/serialized-provider-0.1.0.txt"), "utf8");
+
+    before(async () => {
+      const packDir = mkdtempSync(path.join(os.tmpdir(), "objkey-pack-"));
+      try {
+        installed = installTarball(packThisPackage(packDir));
+      } finally {
+        rmSync(packDir, { recursive: true, force: true });
+      }
+      installedText = await serializedProviderText(installed.dir, "pulumi-linode-objkey");
+    });
+    after(() => installed?.cleanup());
+
+    it("is one require() of the ./engine entry point, at most 1 KB per copy (0.1.0's was 3,377 bytes)", () => {
+      const bytes = Buffer.byteLength(installedText);
+      console.log(
+        `      installed serialized provider: ${bytes} bytes (0.1.0: ${Buffer.byteLength(fixtureText)} bytes); requires ${requireTargets(installedText).join(", ")}`,
+      );
+      assert.deepEqual(requireTargets(installedText), ["pulumi-linode-objkey/engine"]);
+      assert.deepEqual(
+        functionBlocks(installedText).map((f) => f.id),
+        ["__f0"],
+        "one wrapper function, no code by value",
+      );
+      assert.ok(bytes <= 1024, `installed serialized provider is ${bytes} bytes`);
+    });
+
+    /** Runs `text` in a fresh Node process in the installed project, as the provider process does: configure, then `steps`. */
+    async function runInstalled(text: string, steps: string): Promise<{ results: unknown[]; loaded: string[] }> {
+      const script = `
+        const rfs = require(require.resolve("require-from-string", { paths: [${JSON.stringify(PULUMI_DIR)}] }));
+        const text = require("node:fs").readFileSync(0, "utf8");
+        (async () => {
+          const p = rfs(text).handler();
+          const values = { "linode:token": process.env.T, "linode:url": process.env.U, ...${JSON.stringify(FAST_RETRIES)} };
+          await p.configure({ config: { get: (k) => values[k], require: (k) => values[k] } });
+          const results = [];
+          ${steps}
+          const loaded = Object.keys(require.cache).filter((f) => f.includes("pulumi-linode-objkey"));
+          process.stdout.write(JSON.stringify({ results, loaded }));
+        })().catch((e) => { process.stderr.write(String((e && e.stack) || e)); process.exit(1); });
+      `;
+      const child = spawn(process.execPath, ["-e", script], {
+        cwd: installed.dir,
+        env: { PATH: process.env.PATH ?? "", T: CANARY_TOKEN, U: emu.url },
+        stdio: ["pipe", "pipe", "pipe"],
+      });
+      let out = "";
+      let errText = "";
+      child.stdout.on("data", (c: Buffer) => (out += c));
+      child.stderr.on("data", (c: Buffer) => (errText += c));
+      child.stdin.end(text);
+      const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+      assert.equal(code, 0, errText);
+      return JSON.parse(out) as { results: unknown[]; loaded: string[] };
+    }
+
+    it("runs check, create, read, update and delete in a fresh process, loading only the installed package", async () => {
+      const { results, loaded } = await runInstalled(
+        installedText,
+        `const checked = await p.check({}, { label: "installed-key", regions: ["us-ord"] });
+          const created = await p.create(checked.inputs);
+          results.push(created.id, await p.read(created.id, created.outs));
+          results.push(await p.update(created.id, created.outs, { ...checked.inputs, label: "installed-key-2" }));
+          await p.delete(created.id, created.outs);`,
+      );
+      const id = results[0] as string;
+      assert.deepEqual(calls(emu), [
+        "GET /object-storage/keys",
+        "POST /object-storage/keys",
+        `GET /object-storage/keys/${id}`,
+        `PUT /object-storage/keys/${id}`,
+        `DELETE /object-storage/keys/${id}`,
+      ]);
+      assert.equal((results[2] as { outs: KeyOutputs }).outs.label, "installed-key-2");
+      assert.deepEqual(emu.keys(), []);
+      const pkg = realpathSync(installed.packageDir);
+      assert.ok(loaded.includes(path.join(pkg, "dist/provider/engine.js")), loaded.join(", "));
+      assert.ok(
+        loaded.every((f) => f.startsWith(pkg)),
+        `modules from elsewhere: ${loaded.join(", ")}`,
+      );
+    });
+
+    it("runs the provider text 0.1.0 wrote into states (fixture): read, update and delete through dist/provider/operations.js", async () => {
+      assert.deepEqual(requireTargets(fixtureText), ["pulumi-linode-objkey/dist/provider/operations.js"]);
+      // A key as 0.1.0 left it in state: its outputs with that version's provider text.
+      const made = await (await providerFor(emu)).create({ label: "from-0.1.0", regions: ["us-east"] } as KeyInputs);
+      const olds = { ...made.outs!, __provider: fixtureText };
+      const news = { label: "from-0.1.0-relabelled", regions: ["us-east"], __provider: fixtureText };
+      emu.clearRequests();
+      const { results, loaded } = await runInstalled(
+        fixtureText,
+        `const olds = ${JSON.stringify(olds)};
+          results.push(await p.read(${JSON.stringify(made.id)}, olds));
+          results.push(await p.update(${JSON.stringify(made.id)}, olds, ${JSON.stringify(news)}));
+          await p.delete(${JSON.stringify(made.id)}, olds);`,
+      );
+      const id = made.id;
+      assert.deepEqual(calls(emu), [`GET /object-storage/keys/${id}`, `PUT /object-storage/keys/${id}`, `DELETE /object-storage/keys/${id}`]);
+      assert.deepEqual(emu.requests[1].body, { label: "from-0.1.0-relabelled" });
+      const [read, updated] = results as [{ id: string; props: KeyOutputs }, { outs: KeyOutputs }];
+      assert.equal(read.id, id);
+      assert.equal(read.props.secret_key, made.outs!.secret_key, "read keeps the secret from state");
+      assert.equal(updated.outs.label, "from-0.1.0-relabelled");
+      assert.equal(updated.outs.secret_key, made.outs!.secret_key, "update keeps the secret from state");
+      assert.deepEqual(emu.keys(), []);
+      const pkg = realpathSync(installed.packageDir);
+      assert.ok(loaded.includes(path.join(pkg, "dist/provider/operations.js")), loaded.join(", "));
+    });
   });
 });

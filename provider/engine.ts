@@ -1,0 +1,66 @@
+/**
+ * The dynamic provider that `ObjectStorageKey` hands to the engine: this module's exports object
+ * itself, with the engine's verbs as plain functions.
+ *
+ * Why a module and not a class instance: Pulumi serializes the provider into state with every
+ * key, twice. When this package sits in `node_modules`, Pulumi's closure serializer captures a
+ * module's exports object as one `require("pulumi-linode-objkey/engine")` and walks no code, so
+ * each copy is a few hundred bytes instead of the class's code (3.4 KB in 0.1.0). The engine
+ * rewrites the whole state at every step, so those bytes are paid on every checkpoint.
+ *
+ * **This is an interface frozen in users' states.** Every key created with this version stores
+ * `require("pulumi-linode-objkey/engine")` and calls the functions below by these names and
+ * signatures (those of `pulumi.dynamic.ResourceProvider`) until an update stores newer text;
+ * `delete` always runs the text stored with the key. Keep the `./engine` entry of package.json's
+ * `exports`, these names and their parameters; add, never rename or remove.
+ *
+ * @packageDocumentation
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import type { KeyInputs, KeyOutputs } from "./codecs";
+import * as operations from "./operations";
+
+/**
+ * The identity under which `configure`'s stack config is kept for this module's later calls.
+ * operations.ts keys config by provider object; this module has no instance, so it uses one
+ * object of its own (the exports object could be frozen or proxied by a loader).
+ */
+const self: object = {};
+
+/** Remembers the stack config for the later calls (stack config wins over the environment). */
+export async function configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
+  operations.configure(self, req);
+}
+
+/** Validates and normalises inputs before any API call; each failure names its property. */
+export async function check(_olds: KeyInputs, news: KeyInputs): Promise<pulumi.dynamic.CheckResult<KeyInputs>> {
+  return operations.check(news);
+}
+
+/** Decides update versus replace without calling the API. */
+export async function diff(_id: string, olds: KeyOutputs, news: KeyInputs): Promise<pulumi.dynamic.DiffResult> {
+  return operations.diff(olds, news);
+}
+
+/** Creates the key: one GET listing the label's keys, then one POST (never repeated after an ambiguous failure). */
+export async function create(inputs: KeyInputs): Promise<pulumi.dynamic.CreateResult<KeyOutputs>> {
+  return operations.create(self, inputs);
+}
+
+/** Reads the key with one GET; returns no id when the key is gone. */
+export async function read(id: string, props?: KeyOutputs): Promise<pulumi.dynamic.ReadResult<KeyOutputs>> {
+  return operations.read(self, id, props);
+}
+
+/** Updates label and regions with one PUT carrying only what changed, or none. */
+export async function update(id: string, olds: KeyOutputs, news: KeyInputs): Promise<pulumi.dynamic.UpdateResult<KeyOutputs>> {
+  return operations.update(self, id, olds, news);
+}
+
+/** Revokes the key with one DELETE; a key already gone counts as revoked. */
+async function revoke(id: string): Promise<void> {
+  return operations.remove(self, id);
+}
+
+// `delete` is a reserved word: it can name an export, not a function declaration.
+export { revoke as delete };
