@@ -13,7 +13,7 @@ export interface BucketAccessArgs {
   bucket_name: pulumi.Input<string>;
   /** `read_only` or `read_write`. Changing it replaces the key. */
   permissions: pulumi.Input<Permissions>;
-  /** The bucket's region, e.g. `us-east`. Set this or `cluster`, not both. */
+  /** The bucket's region, e.g. `us-east`. Set this or `cluster`; both only when they name the same region. */
   region?: pulumi.Input<string>;
   /**
    * Legacy: the bucket's cluster, e.g. `us-east-1`. Its region is the cluster id without its
@@ -28,14 +28,17 @@ export interface ObjectStorageKeyArgs {
   label: pulumi.Input<string>;
   /**
    * Limits the key to these buckets. Omit it for an unlimited key with access to every bucket;
-   * `[]` makes a limited key with access to no bucket. Any change replaces the key: the API
+   * `[]` makes a limited key with access to no bucket. A bucket may appear twice, `read_only` and
+   * `read_write`; an exact repeat of an entry is refused. Order does not matter. Any change replaces the key: the API
    * cannot change a key's access, so a new key is made first and the old one revoked after.
    */
   bucket_access?: pulumi.Input<pulumi.Input<BucketAccessArgs>[]>;
   /**
-   * Regions where the key may list and create buckets, e.g. `["us-east"]`. Must include the
-   * region of every `bucket_access` entry. Changing it updates the key in place. Removing it from
-   * the program leaves the key's regions as they are (Linode chose them).
+   * Regions where the key may list and create buckets, e.g. `["us-east"]`. It may leave out a
+   * bucket's region: the key gets these regions together with the region of every `bucket_access`
+   * entry, and that union is what the `regions` output shows and what the next diff compares.
+   * Changing it updates the key in place. Removing it from the program leaves the key's regions
+   * as they are (Linode chose them).
    */
   regions?: pulumi.Input<pulumi.Input<string>[]>;
 }
@@ -57,7 +60,7 @@ export class ObjectStorageKey extends pulumi.dynamic.Resource {
   declare readonly limited: pulumi.Output<boolean>;
   /** The key's bucket access as the API reports it (with the derived `cluster`), or `null` for an unlimited key. */
   declare readonly bucket_access: pulumi.Output<ApiBucketAccess[] | null>;
-  /** Region ids the key can use, each once. */
+  /** Region ids the key can use (its `regions` together with its buckets' regions), each once, sorted. */
   declare readonly regions: pulumi.Output<string[]>;
   /** One entry per S3 endpoint of those regions (a region can have several). */
   declare readonly regions_details: pulumi.Output<RegionDetails[]>;
