@@ -74,7 +74,7 @@ export function cliSettings(args: string[], env: NodeJS.ProcessEnv): CliSettings
     try {
       catalogue = parseCatalogue(JSON.parse(fs.readFileSync(file, "utf8")));
     } catch (e) {
-      throw new Error(`--catalogue ${file}: ${e instanceof Error ? e.message : String(e)}`);
+      throw new Error(`--catalogue ${file}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
     }
   }
 
@@ -86,7 +86,10 @@ export function cliSettings(args: string[], env: NodeJS.ProcessEnv): CliSettings
   } else if (regionsText.trim() === "all") {
     defaultRegions = catalogue.regions.map((r) => r.id);
   } else {
-    defaultRegions = regionsText.split(",").map((s) => s.trim()).filter((s) => s !== "");
+    defaultRegions = regionsText
+      .split(",")
+      .map((s) => s.trim())
+      .filter((s) => s !== "");
     const unknown = defaultRegions.filter((id) => !catalogue.find(id));
     if (unknown.length) throw new Error(`--default-regions: not in the catalogue: ${unknown.join(", ")}`);
   }
@@ -97,7 +100,7 @@ export function cliSettings(args: string[], env: NodeJS.ProcessEnv): CliSettings
     try {
       orderSeed = parseOrderSeed(seedText);
     } catch (e) {
-      throw new Error(`--order-seed: ${(e as Error).message}`);
+      throw new Error(`--order-seed: ${(e as Error).message}`, { cause: e });
     }
   }
 

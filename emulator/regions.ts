@@ -61,7 +61,13 @@ export class RegionCatalogue {
     this.regions = [...grouped.entries()]
       .map(([id, eps]): RegionInfo => {
         const given = eps.find((e) => e.cluster !== undefined)?.cluster;
-        const cluster = given ?? OBSERVED_CLUSTERS[id] ?? assumedCluster(id, eps.map((e) => e.endpoint_type));
+        const cluster =
+          given ??
+          OBSERVED_CLUSTERS[id] ??
+          assumedCluster(
+            id,
+            eps.map((e) => e.endpoint_type),
+          );
         const endpoints = eps
           .map((e) => ({ id, s3_endpoint: e.s3_endpoint, endpoint_type: e.endpoint_type }))
           .sort((a, b) => byText(a.endpoint_type, b.endpoint_type) || byText(a.s3_endpoint, b.s3_endpoint));
@@ -97,8 +103,15 @@ export class RegionCatalogue {
  * (`{ "data": [...] }`) or its `data` array. Entries may add `cluster`. Throws saying what is wrong.
  */
 export function parseCatalogue(json: unknown): RegionCatalogue {
-  const data = Array.isArray(json) ? json : typeof json === "object" && json !== null && Array.isArray((json as { data?: unknown }).data) ? (json as { data: unknown[] }).data : undefined;
-  if (!data) throw new Error('a catalogue is a JSON list of { region, endpoint_type, s3_endpoint, cluster? }, or { "data": [...] } as GET /object-storage/endpoints answers');
+  const data = Array.isArray(json)
+    ? json
+    : typeof json === "object" && json !== null && Array.isArray((json as { data?: unknown }).data)
+      ? (json as { data: unknown[] }).data
+      : undefined;
+  if (!data)
+    throw new Error(
+      'a catalogue is a JSON list of { region, endpoint_type, s3_endpoint, cluster? }, or { "data": [...] } as GET /object-storage/endpoints answers',
+    );
   return new RegionCatalogue(data as EndpointRecord[]);
 }
 

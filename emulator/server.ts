@@ -175,8 +175,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     clearTimeout(ex.timer);
     open.delete(ex);
     const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(ex.req.headers))
-      if (k !== "authorization" && v !== undefined) headers[k] = Array.isArray(v) ? v.join(", ") : v;
+    for (const [k, v] of Object.entries(ex.req.headers)) if (k !== "authorization" && v !== undefined) headers[k] = Array.isArray(v) ? v.join(", ") : v;
     const { seq, method, path, query, body, authorized, startedAt } = ex;
     const rec: RecordedRequest = { seq, method, path, query, body, status, authorized, headers, startedAt, endedAt: Date.now() };
     // Keep arrival order even when a delayed request finishes after a later one.
@@ -228,8 +227,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       headers = { ...headers, ...gate.headers };
     }
     try {
-      if (ex.method !== "GET" && ex.method !== "DELETE" && !ex.bodyIsJson)
-        throw new LinodeError(400, [{ reason: "Request body must be valid JSON" }]);
+      if (ex.method !== "GET" && ex.method !== "DELETE" && !ex.bodyIsJson) throw new LinodeError(400, [{ reason: "Request body must be valid JSON" }]);
       switch (`${ex.method} ${id === undefined ? "collection" : "item"}`) {
         case "GET collection": {
           const filter = filterField(ex.req.headers["x-filter"]);
@@ -256,8 +254,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
 
   function faultReply(ex: Exchange, fault: Fault & { kind: "status" | "rate-limit" | "maintenance" }): Reply {
     const headers = apiHeaders(ex.method);
-    if (fault.kind === "maintenance")
-      return errorReply(503, [{ reason: "Currently in maintenance mode." }], { ...headers, "X-Maintenance-Mode": "true" });
+    if (fault.kind === "maintenance") return errorReply(503, [{ reason: "Currently in maintenance mode." }], { ...headers, "X-Maintenance-Mode": "true" });
     if (fault.kind === "rate-limit") {
       const wait = fault.retryAfter ?? null;
       const h: Record<string, string> = {
@@ -279,8 +276,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
 
   function handle(ex: Exchange): void {
     const fault = faults.take(ex.method, ex.path);
-    if (fault?.kind === "status" || fault?.kind === "rate-limit" || fault?.kind === "maintenance")
-      return deliver(ex, faultReply(ex, fault));
+    if (fault?.kind === "status" || fault?.kind === "rate-limit" || fault?.kind === "maintenance") return deliver(ex, faultReply(ex, fault));
     if (fault?.kind === "reset-before") return reset(ex);
     if (fault?.kind === "act-late") {
       // Not ex.timer: a client that leaves must not cancel the work, as on a busy real server.

@@ -49,7 +49,10 @@ export const REDACTED = "[REDACTED]";
 /** An API failure: HTTP status plus the `errors` array of the body. */
 export class LinodeError extends Error {
   /** @param status HTTP status. @param errors body `errors` entries. */
-  constructor(readonly status: number, readonly errors: ErrorItem[]) {
+  constructor(
+    readonly status: number,
+    readonly errors: ErrorItem[],
+  ) {
     super(errors.map((e) => (e.field ? `[${e.field}] ${e.reason}` : e.reason)).join("; "));
     this.name = "LinodeError";
   }
@@ -142,8 +145,7 @@ export class KeyStore {
 
   /** GET the collection: keys in id order, secrets redacted; page past the end gives the last page. */
   list(page: number, pageSize: number): Page<ApiKey> {
-    if (!Number.isInteger(pageSize) || pageSize < 25 || pageSize > 500)
-      throw bad("page_size", "page_size must be a value between 25 and 500");
+    if (!Number.isInteger(pageSize) || pageSize < 25 || pageSize > 500) throw bad("page_size", "page_size must be a value between 25 and 500");
     const all = [...this.keys.values()].sort((a, b) => a.id - b.id);
     const pages = Math.max(1, Math.ceil(all.length / pageSize));
     const p = Math.min(Math.max(1, Number.isInteger(page) ? page : 1), pages);
@@ -232,8 +234,7 @@ export class KeyStore {
         if (!["bucket_name", "permissions", "region", "cluster"].includes(k)) throw bad(`${at}.${k}`, `${k} is not a valid field`);
       const { bucket_name, permissions, region, cluster } = item;
       if (typeof bucket_name !== "string" || bucket_name === "") throw bad(`${at}.bucket_name`, "bucket_name is required");
-      if (permissions !== "read_only" && permissions !== "read_write")
-        throw bad(`${at}.permissions`, "permissions must be one of read_only, read_write");
+      if (permissions !== "read_only" && permissions !== "read_write") throw bad(`${at}.permissions`, "permissions must be one of read_only, read_write");
       if (region === null || (region !== undefined && typeof region !== "string")) throw bad(`${at}.region`, "region must be a string");
       if (cluster === null || (cluster !== undefined && typeof cluster !== "string")) throw bad(`${at}.cluster`, "cluster must be a string");
       if (region === undefined && cluster === undefined) throw bad(`${at}.region`, "region is required");

@@ -167,7 +167,10 @@ export function validateInputs(raw: Record<string, unknown>): { inputs: Record<s
         const id = `${region}/${item.bucket_name}/${item.permissions}`;
         const first = seen.get(id);
         if (first !== undefined) {
-          fail(`bucket_access[${i}]`, `repeats bucket_access[${first}] exactly (bucket "${item.bucket_name}" in ${region}, ${item.permissions}): remove one of them`);
+          fail(
+            `bucket_access[${i}]`,
+            `repeats bucket_access[${first}] exactly (bucket "${item.bucket_name}" in ${region}, ${item.permissions}): remove one of them`,
+          );
         } else seen.set(id, i);
       });
       if (items.every((x) => x !== undefined)) inputs.bucket_access = items;
@@ -176,11 +179,7 @@ export function validateInputs(raw: Record<string, unknown>): { inputs: Record<s
   return { inputs, failures };
 }
 
-function validateAccess(
-  item: unknown,
-  path: string,
-  fail: (property: string, reason: string) => void,
-): BucketAccessInput | undefined {
+function validateAccess(item: unknown, path: string, fail: (property: string, reason: string) => void): BucketAccessInput | undefined {
   if (isUnknown(item)) return item as unknown as BucketAccessInput;
   if (!isRecord(item)) {
     fail(path, `must be an object { bucket_name, permissions, region }, not ${typeName(item)}`);
@@ -192,19 +191,26 @@ function validateAccess(
     fail(property, reason);
   };
   for (const key of Object.keys(item)) {
-    if (!ACCESS_KEYS.includes(key) && item[key] !== undefined) flag(`${path}.${key === "" ? '""' : key}`, "unknown property: use bucket_name, permissions and region (or the legacy cluster)");
+    if (!ACCESS_KEYS.includes(key) && item[key] !== undefined)
+      flag(`${path}.${key === "" ? '""' : key}`, "unknown property: use bucket_name, permissions and region (or the legacy cluster)");
   }
   const { bucket_name, permissions, region, cluster } = item;
   if (bucket_name === undefined || bucket_name === null) flag(`${path}.bucket_name`, "is required");
   else if (!isUnknown(bucket_name)) {
     if (typeof bucket_name !== "string") flag(`${path}.bucket_name`, `must be a string, not ${typeName(bucket_name)}`);
     else if (!BUCKET_NAME.test(bucket_name) || /\.\.|\.-|-\./.test(bucket_name) || /^\d+\.\d+\.\d+\.\d+$/.test(bucket_name)) {
-      flag(`${path}.bucket_name`, `"${bucket_name.slice(0, 70)}" is not a valid bucket name: 3 to 63 lower-case letters, digits, dots and dashes, starting and ending with a letter or digit, not shaped like an IP address`);
+      flag(
+        `${path}.bucket_name`,
+        `"${bucket_name.slice(0, 70)}" is not a valid bucket name: 3 to 63 lower-case letters, digits, dots and dashes, starting and ending with a letter or digit, not shaped like an IP address`,
+      );
     }
   }
   if (permissions === undefined || permissions === null) flag(`${path}.permissions`, 'is required: "read_only" or "read_write"');
   else if (!isUnknown(permissions) && permissions !== "read_only" && permissions !== "read_write") {
-    flag(`${path}.permissions`, `must be "read_only" or "read_write", not ${typeof permissions === "string" ? `"${permissions.slice(0, 40)}"` : typeName(permissions)}`);
+    flag(
+      `${path}.permissions`,
+      `must be "read_only" or "read_write", not ${typeof permissions === "string" ? `"${permissions.slice(0, 40)}"` : typeName(permissions)}`,
+    );
   }
   const hasRegion = region !== undefined && region !== null;
   const hasCluster = cluster !== undefined && cluster !== null;
@@ -213,19 +219,31 @@ function validateAccess(
   if (!hasRegion && !hasCluster) flag(`${path}.region`, "is required: the region of the bucket, e.g. us-east (or the legacy cluster, e.g. us-east-1)");
   if (hasRegion && !isUnknown(region)) {
     if (typeof region !== "string" || !REGION_ID.test(region) || region.length > 64) {
-      flag(`${path}.region`, `${typeof region === "string" ? `"${region.slice(0, 64)}"` : typeName(region)} is not a region id: use lower-case letters, digits and dashes, e.g. us-east`);
+      flag(
+        `${path}.region`,
+        `${typeof region === "string" ? `"${region.slice(0, 64)}"` : typeName(region)} is not a region id: use lower-case letters, digits and dashes, e.g. us-east`,
+      );
     } else regionOk = true;
   }
   if (hasCluster && !isUnknown(cluster)) {
     if (typeof cluster !== "string" || !CLUSTER_ID.test(cluster) || cluster.length > 64) {
-      flag(`${path}.cluster`, `${typeof cluster === "string" ? `"${cluster.slice(0, 64)}"` : typeName(cluster)} is not a legacy cluster id (a region id followed by -<number>, e.g. us-east-1); set region instead`);
+      flag(
+        `${path}.cluster`,
+        `${typeof cluster === "string" ? `"${cluster.slice(0, 64)}"` : typeName(cluster)} is not a legacy cluster id (a region id followed by -<number>, e.g. us-east-1); set region instead`,
+      );
     } else if (HOSTS_OF_CLUSTERLESS_REGIONS[cluster] !== undefined) {
-      flag(`${path}.cluster`, `"${cluster}" is the S3 host name of region ${HOSTS_OF_CLUSTERLESS_REGIONS[cluster]}, which has no legacy cluster id: set region: "${HOSTS_OF_CLUSTERLESS_REGIONS[cluster]}" instead`);
+      flag(
+        `${path}.cluster`,
+        `"${cluster}" is the S3 host name of region ${HOSTS_OF_CLUSTERLESS_REGIONS[cluster]}, which has no legacy cluster id: set region: "${HOSTS_OF_CLUSTERLESS_REGIONS[cluster]}" instead`,
+      );
     } else clusterOk = true;
   }
   // Live (2025-01, linodego v1) accepts both when they agree; they must name the same region.
   if (regionOk && clusterOk && clusterToRegion(cluster as string) !== region) {
-    flag(`${path}.cluster`, `"${cluster}" is the legacy cluster of ${clusterToRegion(cluster as string)}, but region is "${region}": remove cluster (region is enough) or make them agree`);
+    flag(
+      `${path}.cluster`,
+      `"${cluster}" is the legacy cluster of ${clusterToRegion(cluster as string)}, but region is "${region}": remove cluster (region is enough) or make them agree`,
+    );
   }
   if (bad) return undefined;
   const out: Record<string, unknown> = { bucket_name, permissions };
@@ -389,7 +407,11 @@ export function toOutputs(key: ApiKey, knownSecret?: unknown): KeyOutputs {
       key.bucket_access === null
         ? null
         : [...key.bucket_access].sort(
-            (a, b) => byText(a.region, b.region) || byText(a.bucket_name, b.bucket_name) || byText(a.permissions, b.permissions) || byText(a.cluster ?? "", b.cluster ?? ""),
+            (a, b) =>
+              byText(a.region, b.region) ||
+              byText(a.bucket_name, b.bucket_name) ||
+              byText(a.permissions, b.permissions) ||
+              byText(a.cluster ?? "", b.cluster ?? ""),
           ),
     regions: [...new Set(key.regions.map((r) => r.id))].sort(byText),
     regions_details: key.regions

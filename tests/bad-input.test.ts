@@ -27,7 +27,12 @@ interface Row {
   reasons: RegExp[];
 }
 
-const row = (name: string, input: Record<string, unknown>, property: string, reason: RegExp): Row => ({ name, input, properties: [property], reasons: [reason] });
+const row = (name: string, input: Record<string, unknown>, property: string, reason: RegExp): Row => ({
+  name,
+  input,
+  properties: [property],
+  reasons: [reason],
+});
 
 const TABLE: Row[] = [
   // wrong types
@@ -59,16 +64,36 @@ const TABLE: Row[] = [
   row("region has unicode", withEntry({ region: "us-éast" }), "bucket_access[0].region", /"us-éast" is not a region id/),
   row("regions entry has unicode", { label: LABEL, regions: ["us-éast"] }, "regions[0]", /"us-éast" is not a region id/),
   row("regions entry upper case", { label: LABEL, regions: ["US-EAST"] }, "regions[0]", /is not a region id: use lower-case/),
-  row("permissions unknown (write_only)", withEntry({ permissions: "write_only" }), "bucket_access[0].permissions", /must be "read_only" or "read_write", not "write_only"/),
+  row(
+    "permissions unknown (write_only)",
+    withEntry({ permissions: "write_only" }),
+    "bucket_access[0].permissions",
+    /must be "read_only" or "read_write", not "write_only"/,
+  ),
   row("permissions wrong case", withEntry({ permissions: "READ_ONLY" }), "bucket_access[0].permissions", /not "READ_ONLY"/),
-  row("region and cluster disagree", withEntry({ cluster: "us-ord-1" }), "bucket_access[0].cluster", /"us-ord-1" is the legacy cluster of us-ord, but region is "us-east"/),
+  row(
+    "region and cluster disagree",
+    withEntry({ cluster: "us-ord-1" }),
+    "bucket_access[0].cluster",
+    /"us-ord-1" is the legacy cluster of us-ord, but region is "us-east"/,
+  ),
   row("cluster is empty", withEntry({ region: undefined, cluster: "" }), "bucket_access[0].cluster", /"" is not a legacy cluster id/),
-  row("cluster is a newer region's S3 host", withEntry({ region: undefined, cluster: "de-fra-1" }), "bucket_access[0].cluster", /S3 host name of region de-fra-2, which has no legacy cluster id: set region: "de-fra-2"/),
+  row(
+    "cluster is a newer region's S3 host",
+    withEntry({ region: undefined, cluster: "de-fra-1" }),
+    "bucket_access[0].cluster",
+    /S3 host name of region de-fra-2, which has no legacy cluster id: set region: "de-fra-2"/,
+  ),
   row("neither region nor cluster", withEntry({ region: undefined }), "bucket_access[0].region", /is required: the region of the bucket/),
   row("malformed cluster (no number)", withEntry({ region: undefined, cluster: "us-east" }), "bucket_access[0].cluster", /is not a legacy cluster id/),
   row("cluster is a number", withEntry({ region: undefined, cluster: 1 }), "bucket_access[0].cluster", /a number is not a legacy cluster id/),
   // lists
-  row("exact duplicate entry", { label: LABEL, bucket_access: [entry(), entry({ permissions: "read_write" }), entry()] }, "bucket_access[2]", /repeats bucket_access\[0\] exactly \(bucket "logs" in us-east, read_only\): remove one/),
+  row(
+    "exact duplicate entry",
+    { label: LABEL, bucket_access: [entry(), entry({ permissions: "read_write" }), entry()] },
+    "bucket_access[2]",
+    /repeats bucket_access\[0\] exactly \(bucket "logs" in us-east, read_only\): remove one/,
+  ),
   row(
     "exact duplicate, region vs cluster",
     { label: LABEL, bucket_access: [entry(), entry({ region: undefined, cluster: "us-east-1" })] },
@@ -160,7 +185,10 @@ describe("check rejects bad input before any API call", () => {
 
       assert.ok(failures.length > 0, `check accepted it: ${JSON.stringify(result.inputs)}`);
       assert.equal(result.inputs, undefined, "no inputs are returned with failures");
-      assert.deepEqual(failures.map((f) => f.property), r.properties);
+      assert.deepEqual(
+        failures.map((f) => f.property),
+        r.properties,
+      );
       failures.forEach((f, i) => {
         assert.equal(typeof f.reason, "string");
         assert.match(f.reason, r.reasons[i]);

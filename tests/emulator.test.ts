@@ -145,7 +145,10 @@ describe("Linode API emulator", function () {
       const ids = emu.keys().map((k) => k.id);
       const p1 = (await call(emu, "GET", `${KEYS}?page_size=25`)).body;
       assert.deepEqual([p1.page, p1.pages, p1.results, p1.data.length], [1, 2, 30, 25]);
-      assert.deepEqual(p1.data.map((k: { id: number }) => k.id), ids.slice(0, 25));
+      assert.deepEqual(
+        p1.data.map((k: { id: number }) => k.id),
+        ids.slice(0, 25),
+      );
       assert.ok(p1.data.every((k: { secret_key: string }) => k.secret_key === "[REDACTED]"));
       const last = (await call(emu, "GET", `${KEYS}?page=99&page_size=25`)).body;
       assert.deepEqual([last.page, last.data.length], [2, 5]);
@@ -256,7 +259,11 @@ describe("Linode API emulator", function () {
       ["unknown region", { label: "abc", bucket_access: [bucket("us-east"), bucket("mars-1")] }, "bucket_access[1].region"],
       ["null region", { label: "abc", bucket_access: [{ ...bucket("us-east"), region: null }] }, "bucket_access[0].region"],
       ["no region or cluster", { label: "abc", bucket_access: [{ bucket_name: "b", permissions: "read_only" }] }, "bucket_access[0].region"],
-      ["a cluster for a region without one", { label: "abc", bucket_access: [{ cluster: "au-mel-1", bucket_name: "b", permissions: "read_only" }] }, "bucket_access[0].cluster"],
+      [
+        "a cluster for a region without one",
+        { label: "abc", bucket_access: [{ cluster: "au-mel-1", bucket_name: "b", permissions: "read_only" }] },
+        "bucket_access[0].cluster",
+      ],
       ["region and cluster that disagree", { label: "abc", bucket_access: [{ ...bucket("us-east"), cluster: "us-ord-1" }] }, "bucket_access[0].cluster"],
       ["unknown item field", { label: "abc", bucket_access: [{ ...bucket("us-east"), acl: "x" }] }, "bucket_access[0].acl"],
       ["empty regions", { label: "abc", regions: [] }, "regions"],
@@ -297,13 +304,10 @@ describe("Linode API emulator", function () {
     it("PUT regions replaces the list and must keep every bucket region (the spec's rule; a 2024 recording dropped it instead)", async () => {
       const k = emu.createDirect({ label: "regional", bucket_access: [bucket("au-mel")] });
       const ok = await call(emu, "PUT", `${KEYS}/${k.id}`, { body: { regions: ["us-mia", "au-mel"] } });
-      assert.deepEqual(
-        ok.body.regions,
-        [
-          { id: "au-mel", s3_endpoint: "au-mel-1.linodeobjects.com", endpoint_type: "E2" },
-          { id: "us-mia", s3_endpoint: "us-mia-1.linodeobjects.com", endpoint_type: "E1" },
-        ],
-      );
+      assert.deepEqual(ok.body.regions, [
+        { id: "au-mel", s3_endpoint: "au-mel-1.linodeobjects.com", endpoint_type: "E2" },
+        { id: "us-mia", s3_endpoint: "us-mia-1.linodeobjects.com", endpoint_type: "E1" },
+      ]);
       assert.deepEqual(ok.body.bucket_access, k.bucket_access);
       errorOf("regions")(await call(emu, "PUT", `${KEYS}/${k.id}`, { body: { regions: ["us-mia"] } }));
       assert.equal(emu.keys()[0].regions.length, 2);
@@ -312,7 +316,10 @@ describe("Linode API emulator", function () {
     it("PUT regions on an unlimited key narrows it to those regions", async () => {
       const k = emu.createDirect({ label: "unlimited" });
       const a = await call(emu, "PUT", `${KEYS}/${k.id}`, { body: { regions: ["us-ord"] } });
-      assert.deepEqual(a.body.regions.map((r: { id: string }) => r.id), ["us-ord", "us-ord"]);
+      assert.deepEqual(
+        a.body.regions.map((r: { id: string }) => r.id),
+        ["us-ord", "us-ord"],
+      );
       assert.equal(a.body.bucket_access, null);
     });
 
@@ -340,7 +347,10 @@ describe("Linode API emulator", function () {
       assert.equal((await call(emu, "GET", `${KEYS}/${k.id}`)).body.label, "renamed by someone else");
       assert.equal(emu.revoke(k.id), true);
       assert.equal(emu.revoke(k.id), false);
-      assert.throws(() => emu.createDirect({ label: "x" }), (e: unknown) => e instanceof LinodeError && e.status === 400);
+      assert.throws(
+        () => emu.createDirect({ label: "x" }),
+        (e: unknown) => e instanceof LinodeError && e.status === 400,
+      );
       assert.throws(() => emu.setLabel(k.id, "gone"));
       assert.equal(emu.requests.length, 1);
     });
@@ -387,7 +397,11 @@ describe("Linode API emulator", function () {
         { region: "us-iad", endpoint_type: "E1" as const, s3_endpoint: "us-iad-1.linodeobjects.com" },
         { region: "us-iad", endpoint_type: "E3" as const, s3_endpoint: "us-iad-10.linodeobjects.com" },
       ];
-      const other = await startEmulator({ catalogue, defaultRegions: ["us-east", "us-iad", "us-ord", "us-mia", "us-sea", "se-sto", "in-maa"], orderSeed: null });
+      const other = await startEmulator({
+        catalogue,
+        defaultRegions: ["us-east", "us-iad", "us-ord", "us-mia", "us-sea", "se-sto", "in-maa"],
+        orderSeed: null,
+      });
       try {
         const k = (await call(other, "POST", KEYS, { body: { label: "other-account" } })).body;
         assert.deepEqual([k.regions.length, new Set(ids(k.regions)).size], [9, 7]);
@@ -401,7 +415,15 @@ describe("Linode API emulator", function () {
     });
 
     it("6. derives the legacy cluster live reports, and none for newer regions", async () => {
-      const live: Record<string, string> = { "us-east": "us-east-1", "us-iad": "us-iad-1", "in-maa": "in-maa-1", "se-sto": "se-sto-1", "us-lax": "us-lax-1", "au-mel": "", "gb-lon": "" };
+      const live: Record<string, string> = {
+        "us-east": "us-east-1",
+        "us-iad": "us-iad-1",
+        "in-maa": "in-maa-1",
+        "se-sto": "se-sto-1",
+        "us-lax": "us-lax-1",
+        "au-mel": "",
+        "gb-lon": "",
+      };
       const regions = Object.keys(live);
       const k = (await call(emu, "POST", KEYS, { body: { label: "clusters", bucket_access: regions.map((r) => bucket(r, `b-${r}`)) } })).body;
       assert.deepEqual(Object.fromEntries(k.bucket_access.map((e: { region: string; cluster: string }) => [e.region, e.cluster])), live);
@@ -413,13 +435,24 @@ describe("Linode API emulator", function () {
   });
 
   describe("answer order (live guarantees none)", () => {
+    interface Key {
+      id: number;
+      access_key: string;
+      secret_key: string;
+      regions: { id: string; s3_endpoint: string }[];
+      bucket_access: { bucket_name: string }[];
+    }
     /** Creates keys on a fresh emulator with `orderSeed` and reads each back twice; returns every answer. */
     async function answers(orderSeed: number | null) {
       const e = await startEmulator({ orderSeed, firstId: 1 });
       try {
-        const out: any[] = [];
+        const out: Key[] = [];
         for (let i = 0; i < 4; i++) {
-          const body = { label: `order-${i}`, regions: ["us-ord", "us-lax", "us-east"], bucket_access: [bucket("us-iad", "b1"), bucket("au-mel", "b2"), bucket("us-east", "b3", "read_write")] };
+          const body = {
+            label: `order-${i}`,
+            regions: ["us-ord", "us-lax", "us-east"],
+            bucket_access: [bucket("us-iad", "b1"), bucket("au-mel", "b2"), bucket("us-east", "b3", "read_write")],
+          };
           const k = (await call(e, "POST", KEYS, { body })).body;
           out.push(k, (await call(e, "GET", `${KEYS}/${k.id}`)).body, (await call(e, "GET", `${KEYS}/${k.id}`)).body);
         }
@@ -428,28 +461,45 @@ describe("Linode API emulator", function () {
         await e.close();
       }
     }
-    const canonical = (k: any) => ({
+    const canonical = (k: Key): Key => ({
       ...k,
       secret_key: "-",
-      regions: [...k.regions].sort((a: any, b: any) => (a.id + a.s3_endpoint < b.id + b.s3_endpoint ? -1 : 1)),
-      bucket_access: [...k.bucket_access].sort((a: any, b: any) => (a.bucket_name < b.bucket_name ? -1 : 1)),
+      regions: [...k.regions].sort((a, b) => (a.id + a.s3_endpoint < b.id + b.s3_endpoint ? -1 : 1)),
+      bucket_access: [...k.bucket_access].sort((a, b) => (a.bucket_name < b.bucket_name ? -1 : 1)),
     });
 
     it("permutes regions[] and, on reads, bucket_access: the same content, another order, reproducibly per seed", async () => {
       const sorted = await answers(null);
       const seeded = await answers(7);
-      const noCredentials = (list: any[]) => list.map((k) => ({ ...k, access_key: "-", secret_key: "-" }));
+      const noCredentials = (list: Key[]) => list.map((k) => ({ ...k, access_key: "-", secret_key: "-" }));
       assert.deepEqual(noCredentials(await answers(7)), noCredentials(seeded), "the same seed gives the same answers, order included");
       assert.deepEqual(noCredentials(seeded.map(canonical)), noCredentials(sorted.map(canonical)));
       const regionOrders = new Set(seeded.map((k) => JSON.stringify(k.regions)));
       assert.ok(regionOrders.size > 1, "regions[] order varies between answers");
-      assert.ok(seeded.some((k) => JSON.stringify(k.regions) !== JSON.stringify(canonical(k).regions)), "some answers are not sorted");
+      assert.ok(
+        seeded.some((k) => JSON.stringify(k.regions) !== JSON.stringify(canonical(k).regions)),
+        "some answers are not sorted",
+      );
       // us-lax: E3 before E1 at least once, as one live account listed us-ord's.
-      assert.ok(seeded.some((k) => k.regions.findIndex((r: any) => r.s3_endpoint === "us-lax-4.linodeobjects.com") < k.regions.findIndex((r: any) => r.s3_endpoint === "us-lax-1.linodeobjects.com")));
+      assert.ok(
+        seeded.some(
+          (k) =>
+            k.regions.findIndex((r) => r.s3_endpoint === "us-lax-4.linodeobjects.com") <
+            k.regions.findIndex((r) => r.s3_endpoint === "us-lax-1.linodeobjects.com"),
+        ),
+      );
       const posts = seeded.filter((_, i) => i % 3 === 0);
-      for (const k of posts) assert.deepEqual(k.bucket_access.map((b: any) => b.bucket_name), ["b1", "b2", "b3"], "POST echoes bucket_access in request order (live)");
+      for (const k of posts)
+        assert.deepEqual(
+          k.bucket_access.map((b) => b.bucket_name),
+          ["b1", "b2", "b3"],
+          "POST echoes bucket_access in request order (live)",
+        );
       const reads = seeded.filter((_, i) => i % 3 !== 0);
-      assert.ok(reads.some((k) => k.bucket_access.map((b: any) => b.bucket_name).join() !== "b1,b2,b3"), "reads vary bucket_access order");
+      assert.ok(
+        reads.some((k) => k.bucket_access.map((b) => b.bucket_name).join() !== "b1,b2,b3"),
+        "reads vary bucket_access order",
+      );
       for (const k of sorted) assert.deepEqual(k.regions, canonical(k).regions, "orderSeed null: canonical order");
     });
 
@@ -525,7 +575,10 @@ describe("Linode API emulator", function () {
     it("reset-after: the key exists although the client saw a dropped connection", async () => {
       emu.inject({ kind: "reset-after", method: "POST", path: "/object-storage/keys" });
       await assert.rejects(call(emu, "POST", KEYS, { body: { label: "orphan" } }));
-      assert.deepEqual(emu.keys().map((k) => k.label), ["orphan"]);
+      assert.deepEqual(
+        emu.keys().map((k) => k.label),
+        ["orphan"],
+      );
       assert.equal(emu.requests[0].status, "reset");
     });
 
@@ -546,7 +599,10 @@ describe("Linode API emulator", function () {
       await assert.rejects(call(emu, "POST", KEYS, { body: { label: "late-key" }, signal: AbortSignal.timeout(50) }));
       assert.equal(emu.keys().length, 0, "nothing yet");
       await waitFor(() => emu.keys().length === 1);
-      assert.deepEqual(emu.keys().map((k) => k.label), ["late-key"]);
+      assert.deepEqual(
+        emu.keys().map((k) => k.label),
+        ["late-key"],
+      );
     });
 
     it("error-after-create: persists the key, answers 500 and only hits POST /keys", async () => {
@@ -554,7 +610,10 @@ describe("Linode API emulator", function () {
       assert.equal((await call(emu, "GET", KEYS)).status, 200);
       const a = await call(emu, "POST", "/v4beta/object-storage/keys", { body: { label: "lost-secret" } });
       assert.deepEqual([a.status, a.body], [500, { errors: [{ reason: "Unable to create keys at this time" }] }]);
-      assert.deepEqual(emu.keys().map((k) => k.label), ["lost-secret"]);
+      assert.deepEqual(
+        emu.keys().map((k) => k.label),
+        ["lost-secret"],
+      );
       assert.equal((await call(emu, "POST", KEYS, { body: { label: "fine" } })).status, 200);
     });
 
@@ -676,14 +735,18 @@ describe("Linode API emulator", function () {
         fs.writeFileSync(file, JSON.stringify({ data: LIVE_ENDPOINTS.filter((e) => e.region.startsWith("us-")), page: 1, pages: 1, results: 9 }));
         const dflt = cliSettings([], {});
         assert.deepEqual([dflt.port, dflt.catalogue.regions.length, dflt.defaultRegions, dflt.orderSeed], [0, 23, LIVE_DEFAULT_KEY_REGIONS, 1]);
-        const env = { LINODE_EMULATOR_CATALOGUE: file, LINODE_EMULATOR_DEFAULT_REGIONS: "us-east,us-ord", LINODE_EMULATOR_ORDER_SEED: "9", LINODE_EMULATOR_PORT: "0" };
+        const env = {
+          LINODE_EMULATOR_CATALOGUE: file,
+          LINODE_EMULATOR_DEFAULT_REGIONS: "us-east,us-ord",
+          LINODE_EMULATOR_ORDER_SEED: "9",
+          LINODE_EMULATOR_PORT: "0",
+        };
         const fromEnv = cliSettings([], env);
         assert.ok(fromEnv.catalogue instanceof RegionCatalogue);
-        assert.deepEqual([fromEnv.catalogue.regions.map((r) => r.id), fromEnv.defaultRegions, fromEnv.orderSeed], [
-          ["us-east", "us-iad", "us-lax", "us-mia", "us-ord", "us-sea", "us-southeast"],
-          ["us-east", "us-ord"],
-          9,
-        ]);
+        assert.deepEqual(
+          [fromEnv.catalogue.regions.map((r) => r.id), fromEnv.defaultRegions, fromEnv.orderSeed],
+          [["us-east", "us-iad", "us-lax", "us-mia", "us-ord", "us-sea", "us-southeast"], ["us-east", "us-ord"], 9],
+        );
         const fromArgs = cliSettings(["--default-regions", "all", "--order-seed", "sorted"], env);
         assert.deepEqual([fromArgs.defaultRegions.length, fromArgs.orderSeed], [7, null]);
         assert.deepEqual(cliSettings(["--catalogue", file], {}).defaultRegions, ["us-east", "us-iad", "us-lax", "us-mia", "us-ord", "us-sea", "us-southeast"]);

@@ -63,29 +63,51 @@ describe("live rules through the provider", () => {
       { cluster: "us-east-1", bucket_name: "shared", permissions: "read_write", region: "us-east" },
     ]);
     assert.equal((await p.diff(id, outs, { label: "two-perms", bucket_access: [entry("read_write"), entry("read_only")] } as KeyInputs)).changes, false);
-    assert.equal((await p.diff(id, (await p.read(id, outs)).props!, { label: "two-perms", bucket_access: [entry("read_only"), entry("read_write")] } as KeyInputs)).changes, false);
+    assert.equal(
+      (await p.diff(id, (await p.read(id, outs)).props!, { label: "two-perms", bucket_access: [entry("read_only"), entry("read_write")] } as KeyInputs))
+        .changes,
+      false,
+    );
     assert.deepEqual((await p.diff(id, outs, { label: "two-perms", bucket_access: [entry("read_write")] } as KeyInputs)).replaces, ["bucket_access"]);
   });
 
   it("2. an exact duplicate entry fails at check, naming it, with no request", async () => {
     const e = { bucket_name: "shared", permissions: "read_only", region: "us-east" };
     const r = await p.check({} as KeyInputs, { label: "dup-key", bucket_access: [e, e] } as unknown as KeyInputs);
-    assert.deepEqual(r.failures!.map((f) => f.property), ["bucket_access[1]"]);
+    assert.deepEqual(
+      r.failures!.map((f) => f.property),
+      ["bucket_access[1]"],
+    );
     assert.equal(emu.requests.length, 0);
   });
 
   it("3. region and cluster that agree: accepted at check with no request, sent as region; disagreeing ones fail", async () => {
-    const agree = await p.check({} as KeyInputs, { label: "both-key", bucket_access: [{ bucket_name: "b1b", permissions: "read_only", region: "us-east", cluster: "us-east-1" }] } as unknown as KeyInputs);
+    const agree = await p.check(
+      {} as KeyInputs,
+      { label: "both-key", bucket_access: [{ bucket_name: "b1b", permissions: "read_only", region: "us-east", cluster: "us-east-1" }] } as unknown as KeyInputs,
+    );
     assert.deepEqual(agree.failures, undefined);
-    const disagree = await p.check({} as KeyInputs, { label: "both-key", bucket_access: [{ bucket_name: "b1b", permissions: "read_only", region: "us-east", cluster: "us-lax-1" }] } as unknown as KeyInputs);
-    assert.deepEqual(disagree.failures!.map((f) => f.property), ["bucket_access[0].cluster"]);
+    const disagree = await p.check(
+      {} as KeyInputs,
+      { label: "both-key", bucket_access: [{ bucket_name: "b1b", permissions: "read_only", region: "us-east", cluster: "us-lax-1" }] } as unknown as KeyInputs,
+    );
+    assert.deepEqual(
+      disagree.failures!.map((f) => f.property),
+      ["bucket_access[0].cluster"],
+    );
     assert.equal(emu.requests.length, 0);
     await p.create(agree.inputs!);
     assert.deepEqual(writes(emu), [["POST", { label: "both-key", bucket_access: [{ bucket_name: "b1b", permissions: "read_only", region: "us-east" }] }]]);
   });
 
   it("6. the legacy clusters live reports are sent as their regions and compare equal to the API's answer", async () => {
-    for (const [cluster, region] of [["us-east-1", "us-east"], ["us-iad-1", "us-iad"], ["in-maa-1", "in-maa"], ["se-sto-1", "se-sto"], ["us-lax-1", "us-lax"]]) {
+    for (const [cluster, region] of [
+      ["us-east-1", "us-east"],
+      ["us-iad-1", "us-iad"],
+      ["in-maa-1", "in-maa"],
+      ["se-sto-1", "se-sto"],
+      ["us-lax-1", "us-lax"],
+    ]) {
       emu.clearRequests();
       const raw = { label: `cluster-${region}`, bucket_access: [{ bucket_name: "legacy", permissions: "read_only", cluster }] };
       const { id, inputs, outs } = await checkAndCreate(p, raw);

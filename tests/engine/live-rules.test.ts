@@ -55,12 +55,21 @@ describe("engine: programs the live API accepts", function () {
     assert.deepEqual(posts.find((b) => b.label === "live-union")!.regions, ["us-east"], "sent as declared");
     const outs = await outputsInState();
     assert.deepEqual(outs.union.regions, ["us-east", "us-iad"]);
-    assert.deepEqual((outs.union.regions_details as { id: string }[]).map((d) => d.id), ["us-east", "us-iad"]);
+    assert.deepEqual(
+      (outs.union.regions_details as { id: string }[]).map((d) => d.id),
+      ["us-east", "us-iad"],
+    );
     assert.deepEqual(
       (outs.twoPerms.bucket_access as { bucket_name: string; permissions: string }[]).map((b) => `${b.bucket_name}:${b.permissions}`),
       ["shared-bucket:read_only", "shared-bucket:read_write"],
     );
-    assert.deepEqual(run.emu.keys().map((k) => k.label).sort(), ["live-two-perms", "live-union"]);
+    assert.deepEqual(
+      run.emu
+        .keys()
+        .map((k) => k.label)
+        .sort(),
+      ["live-two-perms", "live-union"],
+    );
   });
 
   it("a second up, preview --expect-no-changes and refresh --expect-no-changes change nothing, and the outputs stay the same", async () => {
@@ -82,7 +91,10 @@ describe("engine: programs the live API accepts", function () {
     run.emu.clearRequests();
     const r = await up();
     assert.deepEqual(changes(r.summary), { update: 1 });
-    assert.deepEqual(run.emu.requests.filter((q) => q.method !== "GET").map((q) => [q.method, q.body]), [["PUT", { regions: ["us-ord", "us-iad"] }]]);
+    assert.deepEqual(
+      run.emu.requests.filter((q) => q.method !== "GET").map((q) => [q.method, q.body]),
+      [["PUT", { regions: ["us-ord", "us-iad"] }]],
+    );
     assert.deepEqual((await outputsInState()).union.regions, ["us-iad", "us-ord"]);
     assert.deepEqual(changes((await up()).summary), {});
   });

@@ -74,7 +74,14 @@ describe("rules: check (validateInputs)", () => {
   it("accepts region ids that end in a digit and maps legacy clusters by stripping -<number>", () => {
     assert.deepEqual(failuresOf({ label: "abc", bucket_access: [{ bucket_name: "bkt", permissions: "read_only", region: "de-fra-2" }] }), []);
     // The cluster ids live reports (reference §8), and "" for regions that never had one.
-    for (const [cluster, region] of [["us-east-1", "us-east"], ["us-iad-1", "us-iad"], ["in-maa-1", "in-maa"], ["se-sto-1", "se-sto"], ["us-lax-1", "us-lax"], ["", ""]])
+    for (const [cluster, region] of [
+      ["us-east-1", "us-east"],
+      ["us-iad-1", "us-iad"],
+      ["in-maa-1", "in-maa"],
+      ["se-sto-1", "se-sto"],
+      ["us-lax-1", "us-lax"],
+      ["", ""],
+    ])
       assert.equal(clusterToRegion(cluster), region, cluster);
     assert.equal(clusterToRegion("us-ord-10"), "us-ord");
     assert.equal(clusterToRegion("de-fra-2-1"), "de-fra-2");
@@ -115,7 +122,10 @@ describe("rules: check (validateInputs)", () => {
   it("accepts the same bucket with two permissions (live), refuses an exact repeat, and unknown properties", () => {
     const dup = { bucket_name: "bkt", permissions: "read_only", region: "us-east" };
     assert.deepEqual(failuresOf({ label: "abc", bucket_access: [dup, { ...dup, permissions: "read_write" }] }), []);
-    const [f] = failuresOf({ label: "abc", bucket_access: [dup, { ...dup, permissions: "read_write" }, { bucket_name: "bkt", permissions: "read_only", cluster: "us-east-1" }] });
+    const [f] = failuresOf({
+      label: "abc",
+      bucket_access: [dup, { ...dup, permissions: "read_write" }, { bucket_name: "bkt", permissions: "read_only", cluster: "us-east-1" }],
+    });
     assert.equal(f.property, "bucket_access[2]");
     assert.match(f.reason, /repeats bucket_access\[0\] exactly \(bucket "bkt" in us-east, read_only\): remove one/);
     assert.deepEqual(propsOf({ label: "abc", bucketAccess: [] }), ["bucketAccess"]);
@@ -124,8 +134,14 @@ describe("rules: check (validateInputs)", () => {
 
   it("does not fail on values unknown during preview", () => {
     assert.deepEqual(failuresOf({ label: UNKNOWN, bucket_access: UNKNOWN, regions: UNKNOWN }), []);
-    assert.deepEqual(failuresOf({ label: "abc", bucket_access: [{ bucket_name: UNKNOWN, permissions: "read_only", region: UNKNOWN }], regions: ["us-east"] }), []);
-    assert.deepEqual(failuresOf({ label: "abc", bucket_access: [{ bucket_name: "bkt", permissions: "read_only", region: "us-west" }], regions: ["us-east", UNKNOWN] }), []);
+    assert.deepEqual(
+      failuresOf({ label: "abc", bucket_access: [{ bucket_name: UNKNOWN, permissions: "read_only", region: UNKNOWN }], regions: ["us-east"] }),
+      [],
+    );
+    assert.deepEqual(
+      failuresOf({ label: "abc", bucket_access: [{ bucket_name: "bkt", permissions: "read_only", region: "us-west" }], regions: ["us-east", UNKNOWN] }),
+      [],
+    );
   });
 
   it("deduplicates regions and keeps [] distinct from absent", () => {
@@ -168,7 +184,9 @@ describe("rules: diff", () => {
     const entry = (permissions: string) => ({ bucket_name: "bkt", permissions, region: "us-east" });
     assert.equal(diffKey(stored, { label: "my-key", bucket_access: [entry("read_write"), entry("read_only")] }).changes, false);
     assert.deepEqual(diffKey(stored, { label: "my-key", bucket_access: [entry("read_only")] }).replaces, ["bucket_access"]);
-    assert.deepEqual(diffKey(stored, { label: "my-key", bucket_access: [entry("read_only"), entry("read_only"), entry("read_write")] }).replaces, ["bucket_access"]);
+    assert.deepEqual(diffKey(stored, { label: "my-key", bucket_access: [entry("read_only"), entry("read_only"), entry("read_write")] }).replaces, [
+      "bucket_access",
+    ]);
   });
 
   it("updates label and regions in place", () => {
@@ -195,10 +213,13 @@ describe("rules: diff", () => {
         { cluster: "", bucket_name: "b2b", permissions: "read_write", region: "au-mel" },
       ],
     });
-    const news = { label: "my-key", bucket_access: [
-      { bucket_name: "b2b", permissions: "read_write", region: "au-mel" },
-      { bucket_name: "b1b", permissions: "read_only", cluster: "us-east-1" },
-    ] };
+    const news = {
+      label: "my-key",
+      bucket_access: [
+        { bucket_name: "b2b", permissions: "read_write", region: "au-mel" },
+        { bucket_name: "b1b", permissions: "read_only", cluster: "us-east-1" },
+      ],
+    };
     assert.equal(diffKey(stored, news).changes, false);
     news.bucket_access[0].permissions = "read_only";
     assert.deepEqual(diffKey(stored, news).replaces, ["bucket_access"]);
@@ -291,11 +312,21 @@ describe("rules: request bodies and outputs", () => {
     });
     const outs = toOutputs(key);
     assert.deepEqual(outs.regions, ["au-mel", "us-east", "us-ord"]);
-    assert.deepEqual(outs.regions_details.map((r) => r.s3_endpoint), ["au-mel-1.linodeobjects.com", "us-east-1.linodeobjects.com", "us-ord-1.linodeobjects.com", "us-ord-10.linodeobjects.com"]);
-    assert.deepEqual(outs.bucket_access!.map((b) => `${b.region}/${b.bucket_name}/${b.permissions}`), ["au-mel/a/read_only", "us-east/b/read_only", "us-east/b/read_write"]);
+    assert.deepEqual(
+      outs.regions_details.map((r) => r.s3_endpoint),
+      ["au-mel-1.linodeobjects.com", "us-east-1.linodeobjects.com", "us-ord-1.linodeobjects.com", "us-ord-10.linodeobjects.com"],
+    );
+    assert.deepEqual(
+      outs.bucket_access!.map((b) => `${b.region}/${b.bucket_name}/${b.permissions}`),
+      ["au-mel/a/read_only", "us-east/b/read_only", "us-east/b/read_write"],
+    );
     fc.assert(
       fc.property(fc.func(fc.integer()), (rank) => {
-        const shuffle = <T>(xs: T[]) => xs.map((x, i) => [rank(i), x] as const).sort((p, q) => p[0] - q[0]).map((p) => p[1]);
+        const shuffle = <T>(xs: T[]) =>
+          xs
+            .map((x, i) => [rank(i), x] as const)
+            .sort((p, q) => p[0] - q[0])
+            .map((p) => p[1]);
         const reordered = { ...key, regions: shuffle(key.regions), bucket_access: shuffle(key.bucket_access!) };
         assert.deepEqual(toOutputs(reordered), outs);
       }),
@@ -320,7 +351,9 @@ describe("rules: properties", () => {
     fc.assert(
       fc.property(accessArb, (list) => {
         const stored = toOutputs(apiKey({ limited: true, bucket_access: list.map((e) => ({ ...e, cluster: "" })) }));
-        const shuffled = [...list].reverse().map((e) => (e.region === "us-east" ? { bucket_name: e.bucket_name, permissions: e.permissions, cluster: "us-east-1" } : e));
+        const shuffled = [...list]
+          .reverse()
+          .map((e) => (e.region === "us-east" ? { bucket_name: e.bucket_name, permissions: e.permissions, cluster: "us-east-1" } : e));
         return diffKey(stored as unknown as Record<string, unknown>, { label: "my-key", bucket_access: shuffled }).changes === false;
       }),
     );
@@ -329,7 +362,11 @@ describe("rules: properties", () => {
   it("normalising twice equals normalising once", () => {
     fc.assert(
       fc.property(accessArb, fc.array(regionArb, { minLength: 1 }), fc.string({ minLength: 3, maxLength: 40 }), (access, regions, label) => {
-        const raw = { label: ` ${label.replace(/[\u0000-\u001f\u007f]/g, "x")} `, bucket_access: access, regions: [...regions, ...access.map((a) => a.region)] };
+        const raw = {
+          label: ` ${label.replace(/[\u0000-\u001f\u007f]/g, "x")} `,
+          bucket_access: access,
+          regions: [...regions, ...access.map((a) => a.region)],
+        };
         const once = validateInputs(raw);
         if (once.failures.length) return true;
         const twice = validateInputs(once.inputs);
@@ -372,7 +409,11 @@ describe("rules: properties", () => {
     fc.assert(
       fc.property(accessArb, fc.array(regionArb, { minLength: 1 }), fc.func(fc.integer()), (access, declared, rank) => {
         const union = [...new Set([...access.map((a) => a.region), ...declared])];
-        const shuffle = <T>(xs: T[]) => xs.map((x, i) => [rank(i), x] as const).sort((p, q) => p[0] - q[0]).map((p) => p[1]);
+        const shuffle = <T>(xs: T[]) =>
+          xs
+            .map((x, i) => [rank(i), x] as const)
+            .sort((p, q) => p[0] - q[0])
+            .map((p) => p[1]);
         const key = apiKey({
           label: "same-key",
           limited: true,
@@ -381,7 +422,11 @@ describe("rules: properties", () => {
         });
         const outs = toOutputs(key);
         const inputs: KeyInputs = { label: "same-key", bucket_access: access, regions: declared };
-        assert.deepEqual(diffKey(outs as unknown as Record<string, unknown>, inputs as unknown as Record<string, unknown>), { changes: false, replaces: [], updates: [] });
+        assert.deepEqual(diffKey(outs as unknown as Record<string, unknown>, inputs as unknown as Record<string, unknown>), {
+          changes: false,
+          replaces: [],
+          updates: [],
+        });
         assert.equal(updateBody(outs, inputs), undefined);
       }),
     );
@@ -393,7 +438,11 @@ describe("rules: properties", () => {
         const key = apiKey({
           limited: true,
           bucket_access: access.map((e) => ({ ...e, cluster: "" })),
-          regions: [...new Set([...before, ...access.map((a) => a.region)])].map((id) => ({ id, s3_endpoint: `${id}-1.linodeobjects.com`, endpoint_type: "E1" })),
+          regions: [...new Set([...before, ...access.map((a) => a.region)])].map((id) => ({
+            id,
+            s3_endpoint: `${id}-1.linodeobjects.com`,
+            endpoint_type: "E1",
+          })),
         });
         const body = updateBody(toOutputs(key), { label: "my-key", bucket_access: access, regions: after });
         if (body?.regions) for (const a of access) assert.ok(body.regions.includes(a.region), `${a.region} dropped from ${body.regions}`);
@@ -404,7 +453,12 @@ describe("rules: properties", () => {
   it("diff(x, x) has no changes", () => {
     fc.assert(
       fc.property(accessArb, fc.array(regionArb, { minLength: 1 }), (access, regions) => {
-        const key = apiKey({ label: "same-key", limited: true, bucket_access: access.map((e) => ({ ...e, cluster: "" })), regions: [...regions, ...access.map((a) => a.region)].map((id) => ({ id, s3_endpoint: `${id}-1.linodeobjects.com`, endpoint_type: "E1" })) });
+        const key = apiKey({
+          label: "same-key",
+          limited: true,
+          bucket_access: access.map((e) => ({ ...e, cluster: "" })),
+          regions: [...regions, ...access.map((a) => a.region)].map((id) => ({ id, s3_endpoint: `${id}-1.linodeobjects.com`, endpoint_type: "E1" })),
+        });
         const outs = toOutputs(key) as unknown as Record<string, unknown>;
         const inputs: KeyInputs = { label: "same-key", bucket_access: access, regions: outs.regions as string[] };
         return diffKey(outs, inputs as unknown as Record<string, unknown>).changes === false;
