@@ -5,6 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { ApiBucketAccess, Permissions, RegionDetails } from "./codecs";
+import { omitResponsesFromDebugLog, refusePlainToken } from "./program-guards";
 import { objectStorageKeyProvider } from "./provider";
 
 /** One bucket the key may use, and how. */
@@ -69,8 +70,11 @@ export class ObjectStorageKey extends pulumi.dynamic.Resource {
    * @param name The unique name of the resource.
    * @param args The key's label, bucket access and regions.
    * @param opts Resource options; `secret_key` is always added to `additionalSecretOutputs`.
+   * @throws When `linode:token` is set in stack config without `--secret` (it would reach state).
    */
   constructor(name: string, args: ObjectStorageKeyArgs, opts?: pulumi.CustomResourceOptions) {
+    refusePlainToken();
+    omitResponsesFromDebugLog();
     const outputs = { access_key: undefined, secret_key: undefined, limited: undefined, regions_details: undefined };
     const props = { ...outputs, bucket_access: undefined, regions: undefined, ...args };
     super(objectStorageKeyProvider, name, props, pulumi.mergeOptions(opts, { additionalSecretOutputs: ["secret_key"] }), "linode", "ObjectStorageKey");

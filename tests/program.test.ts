@@ -11,7 +11,8 @@
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
 import { exampleProgram } from "../examples/program";
-import { ObjectStorageKey, ObjectStorageKeyProvider } from "../provider";
+import { ObjectStorageKey } from "../provider";
+import { objectStorageKeyProvider } from "../provider/provider";
 
 const TYPE = "pulumi-nodejs:dynamic/linode:ObjectStorageKey";
 
@@ -134,11 +135,11 @@ describe("program under runtime mocks", () => {
       assert.equal(inputs.label, "label-only");
     });
 
-    it("sends the shared provider's serialization as __provider: the text of a fresh provider, the same for every key", async () => {
+    it("sends the shared provider's serialization as __provider: the engine module's exports, the same for every key", async () => {
       const a = new ObjectStorageKey("shared-a", { label: "shared-a" });
       const b = new ObjectStorageKey("shared-b", { label: "shared-b" });
       await Promise.all([registered(a), registered(b)]);
-      const provider = new ObjectStorageKeyProvider();
+      const provider = objectStorageKeyProvider;
       const { text } = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true });
       assert.equal(registrationOf("shared-a").inputs.__provider, text);
       assert.equal(registrationOf("shared-b").inputs.__provider, text);
