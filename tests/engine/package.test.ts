@@ -69,7 +69,8 @@ describe("engine: the package as users get it, and upgrades", function () {
       console.log(`      installed package: __provider is ${result.providerBytes} bytes per copy (captured by reference: ${/require\("pulumi-linode-objkey/.test(result.provider)})`);
       assert.equal(result.created.create, 3);
       assert.deepEqual(Object.keys(result.previewChanges).filter((k) => k !== "same"), []);
-      assert.match(result.provider, /require\("pulumi-linode-objkey\/dist\/provider\//, "code in node_modules is captured by reference");
+      assert.match(result.provider, /require\("pulumi-linode-objkey\/engine"\)/, "code in node_modules is captured by reference");
+      assert.ok(result.providerBytes <= 1024, `__provider is ${result.providerBytes} bytes per copy; at most 1 KB when installed`);
       assert.equal(emu.keys().length, 0, "destroy revoked every key");
       assert.equal(emu.requests.filter((r) => r.method === "POST").length, 2);
       assert.equal(emu.requests.filter((r) => r.method === "DELETE").length, 2);
@@ -92,7 +93,7 @@ describe("engine: the package as users get it, and upgrades", function () {
       // serialized by value, as in a repo that holds its own provider code).
       const built = path.join(ROOT, "dist", "provider");
       for (const v of ["v1", "v2"]) fs.cpSync(built, path.join(run.sb.workDir, `provider-${v}`), { recursive: true });
-      const clientV2 = path.join(run.sb.workDir, "provider-v2", "client.js");
+      const clientV2 = path.join(run.sb.workDir, "provider-v2", "transport.js");
       fs.writeFileSync(clientV2, fs.readFileSync(clientV2, "utf8").replace(/pulumi-linode-objkey\/[0-9.]+/, "pulumi-linode-objkey/9.9.9-upgrade"));
 
       assert.deepEqual(changes((await run.stack.up({ color: "never" })).summary), { create: 3 });
