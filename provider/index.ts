@@ -3,8 +3,7 @@
  *
  * @packageDocumentation
  */
-export { ObjectStorageKey, ObjectStorageKeyArgs, BucketAccessArgs } from "./resource";
-export { ObjectStorageKeyProvider } from "./provider";
+export { ObjectStorageKey, ObjectStorageKeyArgs, ObjectStorageKeyState, BucketAccessArgs } from "./resource";
 export { getObjectStorageKey, getObjectStorageKeys } from "./reads";
 export { LinodeSettingsOverrides } from "./settings";
 export { StackKeys, findUntrackedKeys, revokeUntrackedKeys, stackKeysFromExports, untrackedKeys } from "./untracked";

@@ -20,12 +20,11 @@ import * as operations from "./operations";
 export const objectStorageKeyProvider: pulumi.dynamic.ResourceProvider<KeyInputs, KeyOutputs> = engine;
 
 /**
- * A dynamic resource provider for Object Storage keys as a class: each instance keeps the stack
- * config given to its own `configure`. Takes no arguments: the token and API root come from stack
- * config (`linode:token`, `linode:url`, `linode:apiVersion`) or the environment (`LINODE_TOKEN`,
- * `LINODE_URL`, `LINODE_API_VERSION`) when a call runs. {@link ObjectStorageKey} no longer uses it
- * (an instance serializes as its class's code, 3.4 KB per copy in state, against a few hundred
- * bytes for {@link objectStorageKeyProvider}); it stays for programs that pass it themselves.
+ * The provider as a class, each instance keeping the stack config given to its own `configure`.
+ * Not part of the package's entry point: `ObjectStorageKey` cannot take another provider, so users
+ * have no use for it. The tests use it to run providers with different settings side by side;
+ * settings come from stack config (`linode:token`, `linode:url`, ...) or the environment
+ * (`LINODE_TOKEN`, `LINODE_URL`, ...) when a call runs.
  */
 export class ObjectStorageKeyProvider implements pulumi.dynamic.ResourceProvider<KeyInputs, KeyOutputs> {
   /** Remembers the stack config for this instance's later calls (stack config wins over the environment). */

@@ -18,7 +18,8 @@ export interface BucketAccessArgs {
   region?: pulumi.Input<string>;
   /**
    * Legacy: the bucket's cluster, e.g. `us-east-1`. Its region is the cluster id without its
-   * trailing `-<number>` (`us-east-1` → `us-east`); the provider sends that region. Prefer `region`.
+   * trailing `-<number>` (`us-east-1` → `us-east`); the provider sends that region.
+   * @deprecated Linode replaced clusters with regions: set `region` (for `us-east-1`, `us-east`).
    */
   cluster?: pulumi.Input<string>;
 }
@@ -45,18 +46,75 @@ export interface ObjectStorageKeyArgs {
 }
 
 /**
+ * An existing key's state, as {@link ObjectStorageKey.get} reads it: every output, each optional.
+ * (`pulumi import` cannot work for dynamic resources; `get` is the supported way to reference a
+ * key made elsewhere.)
+ */
+export interface ObjectStorageKeyState {
+  /** See {@link ObjectStorageKey.label}. */
+  label?: pulumi.Input<string>;
+  /** See {@link ObjectStorageKey.access_key}. */
+  access_key?: pulumi.Input<string>;
+  /** See {@link ObjectStorageKey.secret_key}. */
+  secret_key?: pulumi.Input<string>;
+  /** See {@link ObjectStorageKey.limited}. */
+  limited?: pulumi.Input<boolean>;
+  /** See {@link ObjectStorageKey.bucket_access}. */
+  bucket_access?: pulumi.Input<ApiBucketAccess[] | null>;
+  /** See {@link ObjectStorageKey.regions}. */
+  regions?: pulumi.Input<string[]>;
+  /** See {@link ObjectStorageKey.regions_details}. */
+  regions_details?: pulumi.Input<RegionDetails[]>;
+}
+
+/** The type token of every `ObjectStorageKey`, as the engine records it. */
+const TYPE = "pulumi-nodejs:dynamic/linode:ObjectStorageKey";
+
+/**
+ * Output properties the engine must be told about when it registers or reads a key: a property
+ * left out of the registration comes back `undefined`.
+ */
+function outputSlots(): ObjectStorageKeyState {
+  return { label: undefined, access_key: undefined, secret_key: undefined, limited: undefined, bucket_access: undefined, regions: undefined, regions_details: undefined };
+}
+
+/**
  * A Linode Object Storage access key. `label` and `regions` update in place; `bucket_access`
  * replaces the key (create before delete). `secret_key` is a secret output. Every key hands the
  * engine the same provider object ({@link objectStorageKeyProvider}), so Pulumi serializes it once
  * per program: installed from npm, a `require("pulumi-linode-objkey/engine")` of a few hundred bytes.
+ *
+ * ## Example Usage
+ *
+ * ```ts
+ * import { ObjectStorageKey } from "pulumi-linode-objkey";
+ *
+ * // Full access to every bucket.
+ * const admin = new ObjectStorageKey("admin", { label: "admin" });
+ *
+ * // Read-only access to one bucket.
+ * const reader = new ObjectStorageKey("reader", {
+ *   label: "logs-reader",
+ *   bucket_access: [{ bucket_name: "logs", permissions: "read_only", region: "us-east" }],
+ * });
+ *
+ * // A key made elsewhere, read by id (pulumi destroy leaves it alone).
+ * const existing = ObjectStorageKey.get("existing", "1234");
+ *
+ * export const readerSecretKey = reader.secret_key; // shown as [secret]
+ * ```
  */
 export class ObjectStorageKey extends pulumi.dynamic.Resource {
   /** The key's label as Linode reports it. */
   declare readonly label: pulumi.Output<string>;
   /** The S3 access key id (not secret). */
   declare readonly access_key: pulumi.Output<string>;
-  /** The S3 secret key: a secret output, known only from creation (Linode never shows it again). */
-  declare readonly secret_key: pulumi.Output<string>;
+  /**
+   * The S3 secret key: a secret output, known only from creation (Linode never shows it again).
+   * `undefined` for a key read with {@link ObjectStorageKey.get}, or taken into state after a
+   * create that failed ambiguously (the next `pulumi up` replaces such a key).
+   */
+  declare readonly secret_key: pulumi.Output<string | undefined>;
   /** `true` when `bucket_access` limits the key (also for `[]`). */
   declare readonly limited: pulumi.Output<boolean>;
   /** The key's bucket access as the API reports it (with the derived `cluster`), or `null` for an unlimited key. */
@@ -67,16 +125,40 @@ export class ObjectStorageKey extends pulumi.dynamic.Resource {
   declare readonly regions_details: pulumi.Output<RegionDetails[]>;
 
   /**
+   * Brings an existing key into the program as a resource, with one GET: its outputs are filled,
+   * `secret_key` stays `undefined` (Linode shows a secret only when it creates a key), and
+   * `pulumi destroy` leaves the key alone. This is the supported way to reference a key made
+   * elsewhere: `pulumi import` cannot work for dynamic resources.
+   *
+   * @param name The unique name of the resource in this program.
+   * @param id The key's id, e.g. `"1234"`.
+   * @param opts Resource options.
+   */
+  static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions): ObjectStorageKey {
+    return new ObjectStorageKey(name, undefined, { ...opts, id });
+  }
+
+  /**
+   * True when `obj` is an `ObjectStorageKey`, also one made by another copy of this package or
+   * of `@pulumi/pulumi` loaded in the same process.
+   */
+  static override isInstance(obj: unknown): obj is ObjectStorageKey {
+    return typeof obj === "object" && obj !== null && Reflect.get(obj, "__pulumiType") === TYPE;
+  }
+
+  /**
    * @param name The unique name of the resource.
    * @param args The key's label, bucket access and regions.
    * @param opts Resource options; `secret_key` is always added to `additionalSecretOutputs`.
    * @throws When `linode:token` is set in stack config without `--secret` (it would reach state).
    */
-  constructor(name: string, args: ObjectStorageKeyArgs, opts?: pulumi.CustomResourceOptions) {
+  constructor(name: string, args: ObjectStorageKeyArgs, opts?: pulumi.CustomResourceOptions);
+  /** @internal For {@link ObjectStorageKey.get}: no inputs, `opts.id` names the key to read. */
+  constructor(name: string, args: ObjectStorageKeyArgs | undefined, opts: pulumi.CustomResourceOptions & { id: pulumi.Input<pulumi.ID> });
+  constructor(name: string, args: ObjectStorageKeyArgs | undefined, opts?: pulumi.CustomResourceOptions) {
     refusePlainToken();
     omitResponsesFromDebugLog();
-    const outputs = { access_key: undefined, secret_key: undefined, limited: undefined, regions_details: undefined };
-    const props = { ...outputs, bucket_access: undefined, regions: undefined, ...args };
+    const props = { ...outputSlots(), ...args };
     super(objectStorageKeyProvider, name, props, pulumi.mergeOptions(opts, { additionalSecretOutputs: ["secret_key"] }), "linode", "ObjectStorageKey");
   }
 }

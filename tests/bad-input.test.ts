@@ -6,7 +6,7 @@
  */
 import { strict as assert } from "node:assert";
 import { Emulator, startEmulator } from "../emulator/server";
-import type { ObjectStorageKeyProvider } from "../provider";
+import type { ObjectStorageKeyProvider } from "../provider/provider";
 import type { KeyInputs } from "../provider/codecs";
 import { providerFor } from "./helpers";
 

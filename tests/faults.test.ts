@@ -9,7 +9,8 @@ import { strict as assert } from "node:assert";
 import type { Emulator } from "../emulator/server";
 import type { Fault } from "../emulator/faults";
 import type { ApiKey as EmuKey } from "../emulator/store";
-import { ObjectStorageKeyProvider, getObjectStorageKeys, isAmbiguousCreateError } from "../provider";
+import { getObjectStorageKeys, isAmbiguousCreateError } from "../provider";
+import type { ObjectStorageKeyProvider } from "../provider/provider";
 import type { KeyInputs, KeyOutputs } from "../provider/codecs";
 import { FAST_RETRIES, calls, printTable, providerFor, rejection, sleep, withEmulator } from "./helpers";
 

@@ -6,7 +6,7 @@
 import { strict as assert } from "node:assert";
 import { LIVE_ENDPOINTS } from "../emulator/catalogue";
 import { Emulator, EmulatorOptions, startEmulator } from "../emulator/server";
-import type { ObjectStorageKeyProvider } from "../provider";
+import type { ObjectStorageKeyProvider } from "../provider/provider";
 import type { KeyInputs, KeyOutputs } from "../provider/codecs";
 import { calls, providerFor, withEmulator } from "./helpers";
 

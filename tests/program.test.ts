@@ -146,6 +146,17 @@ describe("program under runtime mocks", () => {
     });
   });
 
+  describe("the resource class", () => {
+    it("isInstance tells an ObjectStorageKey from other resources and values", async () => {
+      const key = new ObjectStorageKey("is-instance", { label: "is-instance" });
+      await registered(key);
+      assert.equal(ObjectStorageKey.isInstance(key), true);
+      assert.equal(ObjectStorageKey.isInstance({ __pulumiType: "pulumi-nodejs:dynamic/other:Thing" }), false);
+      assert.equal(ObjectStorageKey.isInstance(undefined), false);
+      assert.equal(ObjectStorageKey.isInstance("key"), false);
+    });
+  });
+
   describe("the example program", () => {
     let outputs: ReturnType<typeof exampleProgram>;
 

@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import type { Emulator } from "../emulator/server";
-import { ObjectStorageKeyProvider, getObjectStorageKey, getObjectStorageKeys } from "../provider";
+import { getObjectStorageKey, getObjectStorageKeys } from "../provider";
+import { ObjectStorageKeyProvider } from "../provider/provider";
 import { createKeysClient } from "../provider/client";
 import { USER_AGENT } from "../provider/transport";
 import type { KeyInputs, KeyOutputs } from "../provider/codecs";
