@@ -1,4 +1,4 @@
-// Entry point when the Pulumi CLI runs this folder (Pulumi.yaml: main: examples/).
+// Entry point when the Pulumi CLI runs this project (Pulumi.yaml: main: examples/index.ts).
 import { exampleProgram } from "./program";
 
 export = exampleProgram();

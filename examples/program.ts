@@ -1,6 +1,9 @@
 /**
  * The example program: three Object Storage keys, one of each kind. Copy it into your own
- * program and import from "pulumi-linode-objkey" instead of "../provider".
+ * program and import from "pulumi-linode-objkey" instead of "../provider" (`npm run demo` does
+ * exactly that in its sandbox, with the package installed from `npm pack`). Here, in the
+ * repository, it imports the sources, so `pulumi up` at the root runs whether or not the
+ * repository was built, and stores the provider's code by value (about 50 KB per copy).
  */
 import { ObjectStorageKey } from "../provider";
 
