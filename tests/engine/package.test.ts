@@ -15,15 +15,24 @@ import { changes, engineRun, stateKeys } from "./harness";
 const execFileAsync = promisify(execFile);
 const PULUMI_VERSION = (require("../../../package.json") as { devDependencies: Record<string, string> }).devDependencies["@pulumi/pulumi"];
 
-// Runs inside the fresh project with that project's own @pulumi/pulumi and the installed package.
+/**
+ * The oldest @pulumi/pulumi this package supports (the peer range's floor): dynamic providers got
+ * `configure` in 3.139.0.
+ */
+const OLDEST_PULUMI = "3.139.0";
+
+// Runs inside the fresh project with that project's own @pulumi/pulumi and the installed package:
+// up, a preview with no change, a label change (update), a bucket_access change (replace), destroy.
 const FRESH_PROGRAM = `
 const automation = require("@pulumi/pulumi/automation");
 (async () => {
   const env = JSON.parse(process.env.SANDBOX_ENV);
+  let label = "packed-limited";
+  let bucket = "packed-bucket";
   const program = async () => {
     const { ObjectStorageKey } = require("pulumi-linode-objkey");
     const a = new ObjectStorageKey("packed-unlimited", { label: "packed-unlimited" });
-    const b = new ObjectStorageKey("packed-limited", { label: "packed-limited", bucket_access: [{ bucket_name: "packed-bucket", permissions: "read_write", region: "us-east" }] });
+    const b = new ObjectStorageKey("packed-limited", { label, bucket_access: [{ bucket_name: bucket, permissions: "read_write", region: "us-east" }] });
     return { a: a.id, b: b.id };
   };
   const command = await automation.PulumiCommand.get({ root: process.env.PULUMI_ROOT, skipVersionCheck: true });
@@ -36,20 +45,24 @@ const automation = require("@pulumi/pulumi/automation");
   const state = await stack.exportStack();
   const keys = state.deployment.resources.filter((r) => r.type.endsWith(":ObjectStorageKey"));
   const provider = String(keys[0].outputs.__provider);
+  label = "packed-limited-renamed";
+  const update = await stack.up({ color: "never" });
+  bucket = "packed-bucket-2";
+  const replace = await stack.up({ color: "never" });
   await stack.destroy({ color: "never" });
-  console.log(JSON.stringify({ created: up.summary.resourceChanges, previewChanges: again.changeSummary, providerBytes: Buffer.byteLength(provider), provider }));
+  console.log(JSON.stringify({ created: up.summary.resourceChanges, previewChanges: again.changeSummary, updated: update.summary.resourceChanges, replaced: replace.summary.resourceChanges, providerBytes: Buffer.byteLength(provider), provider }));
 })().catch((e) => { console.error(e.message); process.exit(1); });
 `;
 
 describe("engine: the package as users get it, and upgrades", function () {
-  it("11. npm pack, install into a fresh project outside the repo, up and destroy there", async () => {
+  for (const pulumiVersion of [PULUMI_VERSION, OLDEST_PULUMI]) it(`11. npm pack, install into a fresh project outside the repo with @pulumi/pulumi ${pulumiVersion}: up, update, replace, destroy`, async () => {
     const emu = await startEmulator();
     const fresh = fs.mkdtempSync(path.join(os.tmpdir(), "objkey-fresh-"));
     const sb = await createSandbox({ projectName: "objkey-fresh", modulesFrom: fresh, prefix: "objkey-packed-" });
     try {
       const tarball = packThisPackage(fresh);
       fs.writeFileSync(path.join(fresh, "package.json"), JSON.stringify({ name: "objkey-fresh", private: true }));
-      execFileSync("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", tarball, `@pulumi/pulumi@${PULUMI_VERSION}`], { cwd: fresh, stdio: "pipe" });
+      execFileSync("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", tarball, `@pulumi/pulumi@${pulumiVersion}`], { cwd: fresh, stdio: "pipe" });
       fs.writeFileSync(path.join(fresh, "run.js"), FRESH_PROGRAM);
       // Asynchronously: the emulator answers from this process's event loop.
       const { stdout: out } = await execFileAsync(process.execPath, ["run.js"], {
@@ -65,15 +78,25 @@ describe("engine: the package as users get it, and upgrades", function () {
           EMU_TOKEN: emu.token,
         },
       });
-      const result = JSON.parse(out.trim().split("\n").pop()!) as { created: Record<string, number>; previewChanges: Record<string, number>; providerBytes: number; provider: string };
+      const result = JSON.parse(out.trim().split("\n").pop()!) as {
+        created: Record<string, number>;
+        previewChanges: Record<string, number>;
+        updated: Record<string, number>;
+        replaced: Record<string, number>;
+        providerBytes: number;
+        provider: string;
+      };
       console.log(`      installed package: __provider is ${result.providerBytes} bytes per copy (captured by reference: ${/require\("pulumi-linode-objkey/.test(result.provider)})`);
       assert.equal(result.created.create, 3);
       assert.deepEqual(Object.keys(result.previewChanges).filter((k) => k !== "same"), []);
       assert.match(result.provider, /require\("pulumi-linode-objkey\/engine"\)/, "code in node_modules is captured by reference");
       assert.ok(result.providerBytes <= 1024, `__provider is ${result.providerBytes} bytes per copy; at most 1 KB when installed`);
+      assert.equal(result.updated.update, 1, "a label change updates in place");
+      assert.equal(result.replaced.replace, 1, "a bucket_access change replaces");
       assert.equal(emu.keys().length, 0, "destroy revoked every key");
-      assert.equal(emu.requests.filter((r) => r.method === "POST").length, 2);
-      assert.equal(emu.requests.filter((r) => r.method === "DELETE").length, 2);
+      assert.equal(emu.requests.filter((r) => r.method === "PUT").length, 1);
+      assert.equal(emu.requests.filter((r) => r.method === "POST").length, 3, "two creates and the replacement");
+      assert.equal(emu.requests.filter((r) => r.method === "DELETE").length, 3, "the replaced key and the two at destroy");
     } finally {
       sb.cleanup();
       fs.rmSync(fresh, { recursive: true, force: true });
