@@ -35,8 +35,8 @@ function mix(h: number, v: number): number {
   return (h ^ (h >>> 15)) >>> 0;
 }
 
-/** mulberry32: a small, well-known 32-bit PRNG; plenty for shuffling a few entries. */
-function prng(state: number): () => number {
+/** mulberry32: a small, well-known 32-bit PRNG; plenty for shuffling a few entries (and for the tests' chaos proxy). */
+export function prng(state: number): () => number {
   let a = state >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

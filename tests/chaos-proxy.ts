@@ -7,6 +7,7 @@
  */
 import * as http from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { prng } from "../emulator/order";
 import { sleep } from "./helpers";
 
 /** The faults the proxy draws from. */
@@ -42,21 +43,24 @@ export interface ChaosProxy {
   close(): Promise<void>;
 }
 
-/** mulberry32: a small seeded generator, enough to replay a run. */
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** One step of a fault: answer with an error, reset the connection, or wait (`late` before acting, `slow` after). */
+type Step = "reset" | "late" | "slow" | { status: number; reason: string; headers?: Record<string, string> };
+
+/** What each fault does before the request reaches the API, and after the API answered. */
+const PLANS: Record<ChaosKind, { before?: Step; after?: Step }> = {
+  "429": { before: { status: 429, reason: "Too Many Requests", headers: { "retry-after": "1" } } },
+  "503": { before: { status: 503, reason: "Service Unavailable" } },
+  "500-before": { before: { status: 500, reason: "Internal Server Error" } },
+  "500-after": { after: { status: 500, reason: "Internal Server Error" } },
+  "reset-before": { before: "reset" },
+  "reset-after": { after: "reset" },
+  slow: { after: "slow" },
+  "act-late": { before: "late" },
+};
 
 /** Starts the proxy on 127.0.0.1. */
 export async function startChaosProxy(opts: ChaosOptions): Promise<ChaosProxy> {
-  const random = generator(opts.seed);
+  const random = prng(opts.seed);
   let rate = opts.rate;
   const stats = Object.fromEntries([...CHAOS_KINDS, "requests"].map((k) => [k, 0])) as ChaosProxy["stats"];
   const target = new URL(opts.target);
@@ -81,6 +85,17 @@ export async function startChaosProxy(opts: ChaosOptions): Promise<ChaosProxy> {
   const error = (res: http.ServerResponse, status: number, reason: string, extra: Record<string, string> = {}) =>
     answer(res, status, { "content-type": "application/json", ...extra }, Buffer.from(JSON.stringify({ errors: [{ reason }] })));
   const reset = (req: http.IncomingMessage) => req.socket.resetAndDestroy();
+  /** Carries out one step of a fault; true when it answered (or reset) the request. */
+  const apply = async (step: Step | undefined, req: http.IncomingMessage, res: http.ServerResponse): Promise<boolean> => {
+    if (step === undefined) return false;
+    if (step === "late" || step === "slow") {
+      await sleep(step === "late" ? opts.lateMs : opts.slowMs);
+      return false;
+    }
+    if (step === "reset") reset(req);
+    else error(res, step.status, step.reason, step.headers);
+    return true;
+  };
 
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -92,29 +107,10 @@ export async function startChaosProxy(opts: ChaosOptions): Promise<ChaosProxy> {
       const kind: ChaosKind | undefined = random() < rate ? CHAOS_KINDS[Math.floor(random() * CHAOS_KINDS.length)] : undefined;
       if (kind) stats[kind]++;
       try {
-        switch (kind) {
-          case "429":
-            return error(res, 429, "Too Many Requests", { "retry-after": "1" });
-          case "503":
-            return error(res, 503, "Service Unavailable");
-          case "500-before":
-            return error(res, 500, "Internal Server Error");
-          case "reset-before":
-            return reset(req);
-          case "act-late":
-            await sleep(opts.lateMs);
-            break;
-        }
+        const plan = kind ? PLANS[kind] : {};
+        if (await apply(plan.before, req, res)) return;
         const reply = await forward(req, body);
-        switch (kind) {
-          case "500-after":
-            return error(res, 500, "Internal Server Error");
-          case "reset-after":
-            return reset(req);
-          case "slow":
-            await sleep(opts.slowMs);
-            break;
-        }
+        if (await apply(plan.after, req, res)) return;
         answer(res, reply.status, reply.headers, reply.body);
       } catch {
         if (!res.destroyed) reset(req);
