@@ -8,6 +8,7 @@ import { cliSettings } from "../emulator/main";
 import { LIVE_CATALOGUE, RegionCatalogue, parseCatalogue } from "../emulator/regions";
 import { Emulator, startEmulator } from "../emulator/server";
 import { LinodeError } from "../emulator/store";
+import { sleep, waitFor, withEmulator } from "./helpers";
 
 interface Answer {
   status: number;
@@ -45,14 +46,6 @@ async function call(emu: Emulator, method: string, p: string, o: CallOptions = {
 }
 
 const KEYS = "/v4/object-storage/keys";
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function waitFor(cond: () => boolean, ms = 2000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error("condition not met in time");
-    await sleep(10);
-  }
-}
 /** The endpoints of the live account's default regions, in canonical order. */
 const defaultEndpoints = LIVE_CATALOGUE.endpointsFor(LIVE_DEFAULT_KEY_REGIONS);
 const ids = (regions: { id: string }[]) => regions.map((r) => r.id);
@@ -65,13 +58,10 @@ const errorOf = (field: string | undefined, reason?: string) => (a: Answer) => {
 
 describe("Linode API emulator", function () {
   this.timeout(10000);
-  let emu: Emulator;
   // Canonical order here, so that shapes can be compared whole; "answer order" below varies it.
-  before(async () => {
-    emu = await startEmulator({ orderSeed: null });
-  });
-  after(() => emu.close());
-  beforeEach(() => emu.reset());
+  const ctx = withEmulator({ orderSeed: null });
+  let emu: Emulator;
+  beforeEach(() => (emu = ctx.emu));
 
   describe("auth and routing", () => {
     it("answers 401 Invalid Token without or with a wrong bearer token", async () => {
