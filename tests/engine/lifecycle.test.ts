@@ -9,6 +9,9 @@ import { EngineRun, VERBOSE, changes, engineRun, filesUnder, severityOf, stateKe
 const timings: [string, number][] = [];
 
 describe("engine: the key lifecycle under a real pulumi CLI", function () {
+  // Each step builds on the state the previous one left: after a failure, stop here rather than
+  // report a cascade of failures that only repeat the first (the rest are not run, never passed).
+  this.bail(true);
   let run: EngineRun;
   const secrets = new Set<string>();
   const collectSecrets = () => run.emu.keys().forEach((k) => secrets.add(k.secret_key));
