@@ -72,7 +72,13 @@ export function makeCodecs() {
   const KeyInputs = t.intersection(
     [
       t.type({ label: t.string }),
-      t.partial({ bucket_access: t.array(BucketAccessInput), regions: t.array(t.string) }),
+      t.partial({
+        bucket_access: t.array(BucketAccessInput),
+        regions: t.array(t.string),
+        // Ranges are checked by rules (rotation.ts), which name the property; the codec gives the types.
+        rotation_days: t.number,
+        rotation_trigger: t.string,
+      }),
     ],
     "KeyInputs",
   );
@@ -93,7 +99,14 @@ export function makeCodecs() {
         regions: t.array(t.string),
         regions_details: t.array(RegionDetails),
       }),
-      t.partial({ secret_key: t.string }),
+      t.partial({
+        secret_key: t.string,
+        // Rotation: the API has none of these; the provider records and derives them (rotation.ts).
+        created_at: t.string,
+        rotation_due_at: t.string,
+        rotation_days: t.number,
+        rotation_trigger: t.string,
+      }),
     ],
     "KeyOutputs",
   );

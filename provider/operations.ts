@@ -17,6 +17,8 @@ import { createKeysClient, KeysClient } from "./client";
 import { createKeySafely, isAmbiguousCreateError } from "./create-recovery";
 import { objkeyError, parseKeyId } from "./errors";
 import { createBody, diffKey, toOutputs, updateBody, validateInputs } from "./rules";
+import { now } from "./clock";
+import { formatInstant, withRotation } from "./rotation";
 import { ConfigSource, resolveSettings } from "./settings";
 
 /**
@@ -59,9 +61,9 @@ export function check(news: KeyInputs): pulumi.dynamic.CheckResult<KeyInputs> {
   return failures.length ? { failures } : { inputs: inputs as unknown as KeyInputs };
 }
 
-/** Decides update versus replace without calling the API (see `diffKey`). */
+/** Decides update versus replace without calling the API (see `diffKey`); a key's age is judged at {@link now}. */
 export function diff(olds: KeyOutputs, news: KeyInputs): pulumi.dynamic.DiffResult {
-  const d = diffKey(olds as unknown as Record<string, unknown>, news as unknown as Record<string, unknown>);
+  const d = diffKey(olds as unknown as Record<string, unknown>, news as unknown as Record<string, unknown>, now());
   return { changes: d.changes, replaces: d.replaces, deleteBeforeReplace: false };
 }
 
@@ -71,32 +73,40 @@ export function diff(olds: KeyOutputs, news: KeyInputs): pulumi.dynamic.DiffResu
  * Pulumi as a partially created resource, so it is tracked rather than orphaned, and the next
  * `pulumi up` replaces it (its secret is lost) and revokes it. The engine displays a partial
  * create's `reasons`, not its message, so the reason carries the whole story.
+ * The API records no creation time, so the provider does: `created_at` is {@link now} read before
+ * the first request (a malformed `LINODE_OBJKEY_NOW` then fails before any API call).
  */
 export async function create(provider: object, inputs: KeyInputs): Promise<pulumi.dynamic.CreateResult<KeyOutputs>> {
+  const rotation = { ...inputs, created_at: formatInstant(now()) };
   try {
     const key = await createKeySafely(clientFor(provider), createBody(decodeInputs(inputs)));
-    return { id: String(key.id), outs: toOutputs(key) };
+    return { id: String(key.id), outs: toOutputs(key, undefined, rotation) };
   } catch (err) {
     if (!isAmbiguousCreateError(err) || err.recovery.step !== "adopt") throw err;
     const { key } = err.recovery;
-    const properties: Record<string, unknown> = { ...toOutputs(key), __provider: (inputs as unknown as Record<string, unknown>).__provider };
+    const properties: Record<string, unknown> = { ...toOutputs(key, undefined, rotation), __provider: (inputs as unknown as Record<string, unknown>).__provider };
     throw Object.assign(err, { id: String(key.id), properties, reasons: [err.message] });
   }
 }
 
-/** Reads the key with one GET; a 404 returns no id, so Pulumi drops it from state. */
+/** Reads the key with one GET; a 404 returns no id, so Pulumi drops it from state. Keeps the rotation fields of `props` (the API has none). */
 export async function read(provider: object, id: string, props?: KeyOutputs): Promise<pulumi.dynamic.ReadResult<KeyOutputs>> {
   const key = await clientFor(provider).getKey(parseKeyId(id));
   if (!key) return {};
-  return { id, props: toOutputs(key, props?.secret_key) };
+  return { id, props: toOutputs(key, props?.secret_key, props) };
 }
 
-/** Updates label and regions with one PUT carrying only what changed, or none; keeps the secret. */
+/**
+ * Updates label and regions with one PUT carrying only what changed, or none; keeps the secret
+ * and `created_at`, and recomputes `rotation_due_at` from the new rotation inputs (which need no
+ * API call). A key without `created_at` (made before rotation existed) does not get one: its age is not known.
+ */
 export async function update(provider: object, id: string, olds: KeyOutputs, news: KeyInputs): Promise<pulumi.dynamic.UpdateResult<KeyOutputs>> {
-  const body = updateBody(olds, decodeInputs(news));
-  if (!body) return { outs: withoutProvider(olds) };
+  const inputs = decodeInputs(news);
+  const body = updateBody(olds, inputs);
+  if (!body) return { outs: withRotation(withoutProvider(olds), olds.created_at, inputs) };
   const key = await clientFor(provider).updateKey(parseKeyId(id), body);
-  return { outs: toOutputs(key, olds.secret_key) };
+  return { outs: toOutputs(key, olds.secret_key, { ...inputs, created_at: olds.created_at }) };
 }
 
 /** Revokes the key with one DELETE; a key already gone counts as revoked. */

@@ -43,6 +43,23 @@ export interface ObjectStorageKeyArgs {
    * as they are (Linode chose them).
    */
   regions?: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * Rotation period: a whole number of days from 1 to 3650. When the key is at least this old
+   * (`created_at` + `rotation_days`, judged at each `preview` and `up` by the provider's clock:
+   * the system clock, or the instant in `LINODE_OBJKEY_NOW`), the key is replaced, the new key
+   * created before the old one is revoked. Changing it on a key not yet due updates it in place
+   * with no API call. Keys created before rotation existed have no `created_at` and are never due
+   * by age: set or change `rotation_trigger` to rotate them.
+   * @defaultValue none: the key is never replaced because of its age
+   */
+  rotation_days?: pulumi.Input<number>;
+  /**
+   * Any string of at most 256 characters. Setting it to a value other than the stored one (also
+   * a first value on an existing key) replaces the key, create before delete; removing it
+   * replaces nothing.
+   * @defaultValue none
+   */
+  rotation_trigger?: pulumi.Input<string>;
 }
 
 /**
@@ -65,6 +82,14 @@ export interface ObjectStorageKeyState {
   regions?: pulumi.Input<string[]>;
   /** See {@link ObjectStorageKey.regions_details}. */
   regions_details?: pulumi.Input<RegionDetails[]>;
+  /** See {@link ObjectStorageKey.created_at}. */
+  created_at?: pulumi.Input<string>;
+  /** See {@link ObjectStorageKey.rotation_due_at}. */
+  rotation_due_at?: pulumi.Input<string>;
+  /** See {@link ObjectStorageKey.rotation_days}. */
+  rotation_days?: pulumi.Input<number>;
+  /** See {@link ObjectStorageKey.rotation_trigger}. */
+  rotation_trigger?: pulumi.Input<string>;
 }
 
 /** The type token of every `ObjectStorageKey`, as the engine records it. */
@@ -75,7 +100,12 @@ const TYPE = "pulumi-nodejs:dynamic/linode:ObjectStorageKey";
  * left out of the registration comes back `undefined`.
  */
 function outputSlots(): ObjectStorageKeyState {
-  return { label: undefined, access_key: undefined, secret_key: undefined, limited: undefined, bucket_access: undefined, regions: undefined, regions_details: undefined };
+  return { label: undefined, access_key: undefined, secret_key: undefined, limited: undefined, bucket_access: undefined, regions: undefined, regions_details: undefined, ...rotationSlots() };
+}
+
+/** The rotation outputs' slots (see {@link outputSlots}). */
+function rotationSlots(): ObjectStorageKeyState {
+  return { created_at: undefined, rotation_due_at: undefined, rotation_days: undefined, rotation_trigger: undefined };
 }
 
 /**
@@ -123,6 +153,17 @@ export class ObjectStorageKey extends pulumi.dynamic.Resource {
   declare readonly regions: pulumi.Output<string[]>;
   /** One entry per S3 endpoint of those regions (a region can have several). */
   declare readonly regions_details: pulumi.Output<RegionDetails[]>;
+  /**
+   * When the provider created the key, ISO 8601 UTC to the second (the API records no creation
+   * time). `undefined` for keys created before rotation existed.
+   */
+  declare readonly created_at: pulumi.Output<string | undefined>;
+  /** When the key is due for rotation (`created_at` + `rotation_days`, ISO 8601 UTC); `undefined` without `rotation_days` or `created_at`. */
+  declare readonly rotation_due_at: pulumi.Output<string | undefined>;
+  /** The rotation period in days, as given. */
+  declare readonly rotation_days: pulumi.Output<number | undefined>;
+  /** The rotation trigger, as given. */
+  declare readonly rotation_trigger: pulumi.Output<string | undefined>;
 
   /**
    * Brings an existing key into the program as a resource, with one GET: its outputs are filled,

@@ -7,6 +7,7 @@
  */
 import type { ApiKey, BucketAccessInput, KeyInputs, KeyOutputs } from "./codecs";
 import type { CreateKeyBody, UpdateKeyBody } from "./client";
+import { rotationDiff, rotationOutputs, validateRotation } from "./rotation";
 
 /** The string Pulumi passes for a value that is not known yet (during preview). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -82,9 +83,10 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 // Arrays, not Sets: Pulumi's closure serializer cannot carry a Set into the serialized provider.
-const INPUT_KEYS = ["label", "bucket_access", "regions"];
+const INPUT_KEYS = ["label", "bucket_access", "regions", "rotation_days", "rotation_trigger"];
 const ACCESS_KEYS = ["bucket_name", "permissions", "region", "cluster"];
 const OUTPUT_ONLY = ["access_key", "secret_key", "limited", "regions_details"];
+const PROVIDER_OUTPUTS = ["created_at", "rotation_due_at"];
 
 /**
  * Validates raw inputs (as `check` receives them, without `__provider`) and returns their normal
@@ -103,7 +105,9 @@ export function validateInputs(raw: Record<string, unknown>): { inputs: Record<s
     if (INPUT_KEYS.includes(key) || raw[key] === undefined) continue;
     const hint = OUTPUT_ONLY.includes(key)
       ? "it is an output that Linode sets, not an input"
-      : "the inputs are label, bucket_access and regions (snake_case, as the Linode API names them)";
+      : PROVIDER_OUTPUTS.includes(key)
+        ? "it is an output that the provider sets when it creates the key, not an input"
+        : "the inputs are label, bucket_access, regions, rotation_days and rotation_trigger (snake_case, as the Linode API names them)";
     fail(key === "" ? '""' : key, `unknown property: ${hint}`);
   }
 
@@ -176,6 +180,8 @@ export function validateInputs(raw: Record<string, unknown>): { inputs: Record<s
       if (items.every((x) => x !== undefined)) inputs.bucket_access = items;
     }
   }
+
+  Object.assign(inputs, validateRotation(raw, fail));
   return { inputs, failures };
 }
 
@@ -284,9 +290,13 @@ function sameSet(a: readonly unknown[], b: readonly unknown[]): boolean {
 export interface KeyDiff {
   /** True when anything differs. */
   changes: boolean;
-  /** Properties whose change needs a new key: `bucket_access`, which the API cannot update, and a lost `secret_key`. */
+  /**
+   * Properties whose change needs a new key: `bucket_access`, which the API cannot update, a lost
+   * `secret_key`, a new `rotation_trigger`, and a key due by age, as
+   * `rotation_days (created <instant>, due <instant>)` (see rotation.ts).
+   */
   replaces: string[];
-  /** Properties that an in-place update changes: `label`, `regions`. */
+  /** Properties that an in-place update changes: `label`, `regions`, and the API-free `rotation_days`, `rotation_trigger`. */
   updates: string[];
 }
 
@@ -335,9 +345,11 @@ function regionsChange(olds: Record<string, unknown>, news: Record<string, unkno
  * `regions` is compared as the key sees it: declared regions ∪ bucket regions, in any order.
  * Removing `regions` from the program changes nothing (the API chose them). Unknown values count
  * as changes, and an unknown access list as a replacement. `__provider` is ignored, so new
- * provider code alone never causes a diff.
+ * provider code alone never causes a diff. Rotation follows `rotationDiff` (rotation.ts): `now`
+ * (milliseconds since the epoch) is the instant a key's age is judged at; without it no key is
+ * due by age.
  */
-export function diffKey(olds: Record<string, unknown>, news: Record<string, unknown>): KeyDiff {
+export function diffKey(olds: Record<string, unknown>, news: Record<string, unknown>, now?: number): KeyDiff {
   const replaces: string[] = [];
   const updates: string[] = [];
 
@@ -355,6 +367,9 @@ export function diffKey(olds: Record<string, unknown>, news: Record<string, unkn
 
   if (labelChanges(olds, news)) updates.push("label");
   if (regionsChange(olds, news)) updates.push("regions");
+  const rotation = rotationDiff(olds, news, now);
+  replaces.push(...rotation.replaces);
+  updates.push(...rotation.updates);
   return { changes: replaces.length + updates.length > 0, replaces, updates };
 }
 
@@ -395,9 +410,15 @@ const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
  * guarantees none): `regions` deduplicated (the API lists a region once per endpoint) and sorted;
  * `regions_details` one entry per endpoint, sorted by region, endpoint type and host;
  * `bucket_access` sorted by region, bucket and permissions. The secret is the API's when it is
- * real (create), else `knownSecret` (from state); `[REDACTED]` is never stored.
+ * real (create), else `knownSecret` (from state); `[REDACTED]` is never stored. With `rotation`,
+ * the outputs carry the rotation fields of its `created_at` and rotation inputs (see
+ * `rotationOutputs` in rotation.ts): the API knows neither.
  */
-export function toOutputs(key: ApiKey, knownSecret?: unknown): KeyOutputs {
+export function toOutputs(
+  key: ApiKey,
+  knownSecret?: unknown,
+  rotation?: { created_at?: unknown; rotation_days?: unknown; rotation_trigger?: unknown },
+): KeyOutputs {
   const secret = key.secret_key !== REDACTED ? key.secret_key : typeof knownSecret === "string" && knownSecret !== REDACTED ? knownSecret : undefined;
   const outputs: KeyOutputs = {
     label: key.label,
@@ -419,5 +440,6 @@ export function toOutputs(key: ApiKey, knownSecret?: unknown): KeyOutputs {
       .sort((a, b) => byText(a.id, b.id) || byText(a.endpoint_type ?? "", b.endpoint_type ?? "") || byText(a.s3_endpoint, b.s3_endpoint)),
   };
   if (secret !== undefined) outputs.secret_key = secret;
+  if (rotation) Object.assign(outputs, rotationOutputs(rotation.created_at, rotation));
   return outputs;
 }
