@@ -1,51 +1,157 @@
 /**
- * The main job: a real `pulumi up` of the example program against the Linode API emulator,
- * then the outputs, a second `up` that changes nothing, and `destroy`.
- * Run it with `npm run demo` (tools/demo.sh installs, builds and makes the CLI available).
+ * `npm run demo`: the commands a user types, run for real against the Linode API emulator. The
+ * repository's Pulumi.yaml and example program are copied into a sandbox project (temporary
+ * PULUMI_HOME, file backend, passphrase secrets: nothing of the user's Pulumi setup is touched),
+ * where the example imports this package as users do, installed from `npm pack`. Each `pulumi`
+ * command is echoed before it runs, and Pulumi prints its own progress.
+ * tools/demo.sh installs, builds and makes the CLI (with its Node.js language host) available.
  */
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { startEmulator } from "../emulator/server";
-import { exampleProgram } from "../examples/program";
-import { createSandbox, inlineStack } from "./sandbox";
+import { ROOT, Sandbox, createSandbox, packThisPackage } from "./sandbox";
+
+const STACK = "demo";
+const PACKAGE = "pulumi-linode-objkey";
 
 const step = (text: string) => console.log(`\n=== ${text}\n`);
+
+/** Runs `pulumi args` in the project, echoed first; `shown` replaces the echo of a secret argument. */
+function pulumi(sb: Sandbox, args: string[], opts: { input?: string; shown?: string; quiet?: boolean } = {}): Promise<string> {
+  if (!opts.quiet) console.log(`$ ${opts.shown ?? `pulumi ${args.join(" ")}`}`);
+  return new Promise((resolve, reject) => {
+    const child = spawn(sb.pulumiBin, args, {
+      cwd: sb.workDir,
+      // The stand-in Node.js language host does not pass --root-directory (tools/pulumi-cli.sh).
+      env: { ...process.env, ...sb.envVars, PULUMI_NODEJS_ROOT_DIRECTORY: sb.workDir },
+      stdio: [opts.input === undefined ? "ignore" : "pipe", opts.quiet ? "pipe" : "inherit", "inherit"],
+    });
+    let out = "";
+    child.stdout?.on("data", (d: Buffer) => (out += d.toString("utf8")));
+    child.stdin?.end(opts.input);
+    child.on("error", reject);
+    child.on("close", (code) => (code === 0 ? resolve(out) : reject(new Error(`pulumi ${args[0]} ${args[1] ?? ""} exited ${code}`))));
+  });
+}
+
+/**
+ * The example as a user's project: the repository's Pulumi.yaml, examples/ importing the
+ * installed package instead of ../provider (what examples/program.ts tells users to do), and
+ * the package in node_modules, unpacked from the tarball as `npm install` would.
+ */
+function makeExampleProject(sb: Sandbox): void {
+  fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(sb.workDir, "Pulumi.yaml"));
+  fs.mkdirSync(path.join(sb.workDir, "examples"));
+  for (const file of ["index.ts", "program.ts"]) {
+    const source = fs.readFileSync(path.join(ROOT, "examples", file), "utf8");
+    const asUsers = source.replace(/from "\.\.\/provider"/g, `from "${PACKAGE}"`);
+    if (/\.\.\/provider/.test(asUsers.replace(/^\s*(\/\/|\*).*$/gm, "")))
+      throw new Error(`examples/${file} reaches ../provider in a way the demo cannot rewrite`);
+    fs.writeFileSync(path.join(sb.workDir, "examples", file), asUsers);
+  }
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { version: string; devDependencies: Record<string, string> };
+  const userPackage = {
+    name: "linode-objkey-example",
+    private: true,
+    dependencies: { [PACKAGE]: pkg.version, "@pulumi/pulumi": pkg.devDependencies["@pulumi/pulumi"] },
+    devDependencies: { typescript: pkg.devDependencies.typescript, "@types/node": pkg.devDependencies["@types/node"] },
+  };
+  fs.writeFileSync(path.join(sb.workDir, "package.json"), JSON.stringify(userPackage, null, 2) + "\n");
+  const tsconfig = { compilerOptions: { strict: true, target: "es2020", module: "commonjs", moduleResolution: "node" } };
+  fs.writeFileSync(path.join(sb.workDir, "tsconfig.json"), JSON.stringify(tsconfig, null, 2) + "\n");
+}
+
+/** The serialized provider of each key in the state, as `pulumi stack export` shows it. */
+async function providerCopies(sb: Sandbox): Promise<{ key: string; side: string; text: string }[]> {
+  const state = JSON.parse(await pulumi(sb, ["stack", "export"], { quiet: true })) as {
+    deployment: { resources?: { urn: string; type: string; inputs?: Record<string, unknown>; outputs?: Record<string, unknown> }[] };
+  };
+  const copies: { key: string; side: string; text: string }[] = [];
+  for (const r of state.deployment.resources ?? []) {
+    if (!r.type.endsWith(":ObjectStorageKey")) continue;
+    for (const side of ["inputs", "outputs"] as const) copies.push({ key: r.urn.split("::").pop()!, side, text: String(r[side]?.__provider ?? "") });
+  }
+  return copies;
+}
+
+async function changesOfLastUpdate(sb: Sandbox): Promise<Record<string, number>> {
+  const [latest] = JSON.parse(await pulumi(sb, ["stack", "history", "--json"], { quiet: true })) as { resourceChanges?: Record<string, number> }[];
+  return Object.fromEntries(Object.entries(latest.resourceChanges ?? {}).filter(([op, n]) => op !== "same" && n > 0));
+}
 
 async function main(): Promise<void> {
   step("Starting the Linode API emulator");
   const emu = await startEmulator();
   console.log(`Linode API emulator listening on ${emu.url}`);
-  const sb = await createSandbox({ projectName: "linode-objkey-example", prefix: "objkey-demo-" });
+
+  step(`Packing this package (npm pack) and installing it into a copy of the example project`);
+  const packDir = fs.mkdtempSync(path.join(os.tmpdir(), "objkey-demo-pack-"));
+  const tarball = packThisPackage(packDir);
+  const sb = await createSandbox({ projectName: "linode-objkey-example", prefix: "objkey-demo-", packedTarball: tarball });
+  fs.rmSync(packDir, { recursive: true, force: true });
   let failed = false;
   try {
-    const stack = await inlineStack(sb, "demo", "linode-objkey-example", async () => exampleProgram(), {
-      "linode:token": { value: emu.token, secret: true },
-      "linode:url": { value: emu.url },
+    makeExampleProject(sb);
+    console.log(`Project: ${sb.workDir}`);
+    console.log(`  Pulumi.yaml       copied from this repository (main: examples/index.ts)`);
+    console.log(`  examples/*.ts     copied, importing "${PACKAGE}" instead of "../provider"`);
+    console.log(`  node_modules/${PACKAGE}  ${path.basename(tarball)}, unpacked`);
+    console.log(`\nTo repeat a command by hand, in that folder:`);
+    console.log(`  export PULUMI_HOME=${sb.envVars.PULUMI_HOME} PULUMI_BACKEND_URL=${sb.envVars.PULUMI_BACKEND_URL}`);
+    console.log(`  export PULUMI_CONFIG_PASSPHRASE=<any passphrase> PULUMI_NODEJS_ROOT_DIRECTORY=$PWD PATH=${path.dirname(sb.pulumiBin)}:$PATH`);
+
+    step("Create the stack and set its config");
+    await pulumi(sb, ["stack", "init", STACK]);
+    await pulumi(sb, ["config", "set", "linode:url", emu.url]);
+    await pulumi(sb, ["config", "set", "--secret", "linode:token"], {
+      input: emu.token,
+      shown: "pulumi config set --secret linode:token   # the value (the emulator's token) on stdin",
     });
-    const onOutput = (s: string) => process.stdout.write(s);
 
-    step("pulumi up");
-    await stack.up({ onOutput, color: "never" });
+    step("Preview");
+    await pulumi(sb, ["preview"]);
 
-    step("Stack outputs");
-    const outputs = await stack.outputs();
-    for (const [name, o] of Object.entries(outputs)) {
-      console.log(`${name.padEnd(22)} ${o.secret ? "[secret]" : JSON.stringify(o.value)}`);
-    }
-    console.log(`\nThe emulator now holds ${emu.keys().length} keys: ${emu.keys().map((k) => `${k.id} (${k.label})`).join(", ")}`);
+    step("Create the keys");
+    await pulumi(sb, ["up", "--yes"]);
+    console.log(
+      `\nThe emulator now holds ${emu.keys().length} keys: ${emu
+        .keys()
+        .map((k) => `${k.id} (${k.label})`)
+        .join(", ")}`,
+    );
 
-    step("pulumi up again (expect no changes)");
-    const again = await stack.up({ onOutput, color: "never" });
-    const changed = Object.entries(again.summary.resourceChanges ?? {}).filter(([op, n]) => op !== "same" && n > 0);
-    console.log(changed.length === 0 ? "\nSecond up: no changes." : `\nSecond up changed: ${JSON.stringify(changed)}`);
-    if (changed.length) failed = true;
+    step("Stack outputs (secrets are shown as [secret])");
+    await pulumi(sb, ["stack", "output"]);
 
-    step("pulumi destroy");
-    await stack.destroy({ onOutput, color: "never" });
-    await stack.workspace.removeStack("demo");
-    console.log(`\nStack "demo" removed. The emulator holds ${emu.keys().length} keys after destroy.`);
+    step("What the state stores of the provider");
+    console.log(`$ pulumi stack export   # measured, not printed`);
+    const copies = await providerCopies(sb);
+    const sizes = copies.map((c) => Buffer.byteLength(c.text));
+    const byReference = copies.every((c) => c.text.includes(`require("${PACKAGE}`));
+    const keys = new Set(copies.map((c) => c.key)).size;
+    const range = Math.min(...sizes) === Math.max(...sizes) ? `${sizes[0]}` : `${Math.min(...sizes)} to ${Math.max(...sizes)}`;
+    console.log(`__provider: ${range} bytes per copy, ${copies.length} copies for ${keys} keys (inputs and outputs),`);
+    console.log(
+      `${byReference ? `captured by reference to the installed package (require("${PACKAGE}/..."))` : "NOT captured by reference: the code was copied by value"}`,
+    );
+    if (!byReference) failed = true;
+
+    step("Run up again (expect no changes)");
+    await pulumi(sb, ["up", "--yes"]);
+    const changed = await changesOfLastUpdate(sb);
+    console.log(Object.keys(changed).length === 0 ? "\nSecond up: no changes." : `\nSecond up changed: ${JSON.stringify(changed)}`);
+    if (Object.keys(changed).length) failed = true;
+
+    step("Destroy");
+    await pulumi(sb, ["destroy", "--yes"]);
+    if (emu.keys().length) failed = true;
   } finally {
     sb.cleanup();
+    const left = emu.keys().length;
     await emu.close();
-    console.log("Emulator stopped.");
+    console.log(`\nSandbox removed, emulator stopped. The emulator held ${left} keys at the end.`);
   }
   if (failed) process.exitCode = 1;
 }

@@ -32,9 +32,19 @@ describe("engine (pulumi CLI): the repository's Pulumi.yaml", function () {
       // Built: dist/ holds the library that package.json's `main` names.
       const up = await pulumi(["up", "--yes", "--non-interactive"]);
       const keys = await exportedKeys(pulumi);
-      assert.deepEqual(Object.keys(keys).sort(), ["limited", "regional", "unlimited"], `the program at the root declares the example's keys; pulumi up printed:\n${up.stdout}`);
+      assert.deepEqual(
+        Object.keys(keys).sort(),
+        ["limited", "regional", "unlimited"],
+        `the program at the root declares the example's keys; pulumi up printed:\n${up.stdout}`,
+      );
       assert.deepEqual((await lastChanges(pulumi)).changes, { create: 4 }, "three keys and the stack");
-      assert.deepEqual(emu.keys().map((k) => k.label).sort(), ["example-limited", "example-regional", "example-unlimited"]);
+      assert.deepEqual(
+        emu
+          .keys()
+          .map((k) => k.label)
+          .sort(),
+        ["example-limited", "example-regional", "example-unlimited"],
+      );
 
       // Not built: the same program, without a fallback warning, and nothing to change.
       fs.unlinkSync(path.join(clone, "dist"));
