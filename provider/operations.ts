@@ -18,7 +18,7 @@ import { createKeySafely, isAmbiguousCreateError } from "./create-recovery";
 import { objkeyError, parseKeyId } from "./errors";
 import { createBody, diffKey, toOutputs, updateBody, validateInputs } from "./rules";
 import { now } from "./clock";
-import { formatInstant, withRotation } from "./rotation";
+import { dueNotice, formatInstant, withRotation } from "./rotation";
 import { ConfigSource, resolveSettings } from "./settings";
 
 /**
@@ -64,6 +64,9 @@ export function check(news: KeyInputs): pulumi.dynamic.CheckResult<KeyInputs> {
 /** Decides update versus replace without calling the API (see `diffKey`); a key's age is judged at {@link now}. */
 export function diff(olds: KeyOutputs, news: KeyInputs): pulumi.dynamic.DiffResult {
   const d = diffKey(olds as unknown as Record<string, unknown>, news as unknown as Record<string, unknown>, now());
+  const notice = dueNotice(olds as unknown as Record<string, unknown>, d.replaces);
+  // The engine shows a dynamic provider's stderr, not its `replaces`, in preview and up (see dueNotice).
+  if (notice) console.error(notice);
   return { changes: d.changes, replaces: d.replaces, deleteBeforeReplace: false };
 }
 

@@ -138,3 +138,17 @@ export function rotationDiff(olds: Record<string, unknown>, news: Record<string,
   else if (days !== olds.rotation_days) updates.push("rotation_days");
   return { replaces, updates };
 }
+
+/**
+ * The line the provider writes to stderr when `diff` finds a key due by age, or `undefined` when
+ * `replaces` holds no age reason. The engine does not display a dynamic provider's `replaces`
+ * (only the inputs' own differences, and the rotation inputs did not change), but it shows a
+ * provider's stderr under "Diagnostics" in `preview` and `up`: this is how the reason reaches
+ * the user. It names the key by label and access key id (the engine gives `diff` no resource
+ * name); neither is secret.
+ */
+export function dueNotice(olds: Record<string, unknown>, replaces: readonly string[]): string | undefined {
+  const reason = replaces.find((r) => r.startsWith("rotation_days ("));
+  if (reason === undefined) return undefined;
+  return `Object Storage key "${String(olds.label)}" (access key ${String(olds.access_key)}) is due for rotation: ${reason}; pulumi up replaces it, creating the new key before revoking this one.`;
+}

@@ -6,6 +6,7 @@
 import { strict as assert } from "node:assert";
 import { UNKNOWN, diffKey, toOutputs, updateBody, validateInputs } from "../../provider/rules";
 import { codecs } from "../../provider/codecs";
+import { dueNotice } from "../../provider/rotation";
 import type { ApiKey, KeyInputs, KeyOutputs } from "../../provider/codecs";
 
 const CREATED = "2026-01-01T00:00:00Z";
@@ -165,6 +166,18 @@ describe("rules: rotation", () => {
         "rotation_trigger",
         DUE_30,
       ]);
+    });
+  });
+
+  describe("the notice a due key prints", () => {
+    it("names the key by label and access key id, with the reason; nothing when the key is not due by age", () => {
+      const olds = stored({ rotation_days: 30 }) as unknown as Record<string, unknown>;
+      assert.equal(
+        dueNotice(olds, ["rotation_trigger", DUE_30]),
+        `Object Storage key "rotating-key" (access key AKAKAKAKAKAKAKAKAKAK) is due for rotation: ${DUE_30}; pulumi up replaces it, creating the new key before revoking this one.`,
+      );
+      assert.equal(dueNotice(olds, ["rotation_trigger", "bucket_access"]), undefined);
+      assert.ok(!String(dueNotice(olds, [DUE_30])).includes("fresh-secret-value"), "never the secret");
     });
   });
 
