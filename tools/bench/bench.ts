@@ -9,7 +9,8 @@
  * results.md, results.json and up-time.svg.
  *
  * Options: `--n 10,50,100,200` (key counts), `--reps 3`, `--latency-n 50`, `--lifecycle-n 10`,
- * `--calls 400` (per-call samples per variant and repetition), `--out DIR`, and `--short` (CI:
+ * `--calls 400` (per-call samples per variant and repetition), `--out DIR`, `--parallel P` (for
+ * every up and destroy; default: the engine's), and `--short` (CI:
  * N = 10, latency N = 10, 150 calls, output in dist/bench-short/).
  */
 import { execFileSync } from "node:child_process";
@@ -38,6 +39,8 @@ interface Options {
   calls: number;
   out: string;
   short: boolean;
+  /** `--parallel` for every up and destroy; undefined: the engine's default. */
+  parallel?: number;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -69,6 +72,7 @@ function parseOptions(argv: string[]): Options {
     else if (a === "--latency-n") o.latencyN = int(next());
     else if (a === "--lifecycle-n") o.lifecycleN = int(next());
     else if (a === "--calls") o.calls = int(next());
+    else if (a === "--parallel") o.parallel = int(next());
     else if (a === "--out") o.out = path.resolve(next());
     else throw new Error(`unknown option ${a}; see tools/bench/bench.ts`);
   }
@@ -203,7 +207,7 @@ function stateShare(t: Target, n: number): StateShare {
 }
 
 /** One `up` then `destroy` of `spec` on `t`, checked against the emulator. */
-async function upDestroy(t: Target, emu: Emulator, spec: Spec, opts: { skipCheckpoints?: boolean; delayMs?: number } = {}) {
+async function upDestroy(t: Target, emu: Emulator, spec: Spec, opts: { skipCheckpoints?: boolean; delayMs?: number; parallel?: number } = {}) {
   t.spec = spec;
   const env = t.stack.workspace.envVars;
   if (opts.skipCheckpoints) env.PULUMI_SKIP_CHECKPOINTS = "true";
@@ -212,7 +216,7 @@ async function upDestroy(t: Target, emu: Emulator, spec: Spec, opts: { skipCheck
   if (opts.delayMs) emu.inject({ kind: "delay", ms: opts.delayMs, times: Infinity });
   try {
     let summary: automation.UpResult | undefined;
-    const up = await seconds(async () => (summary = await t.stack.up({ color: "never" })));
+    const up = await seconds(async () => (summary = await t.stack.up({ color: "never", parallel: opts.parallel })));
     const created = summary!.summary.resourceChanges?.create ?? 0;
     if (created < spec.n) throw new Error(`${t.name}: up created ${created} resources, expected ${spec.n}`);
     const apiKeys = emu.keys().length;
@@ -220,7 +224,7 @@ async function upDestroy(t: Target, emu: Emulator, spec: Spec, opts: { skipCheck
     const upRequests = [...emu.requests];
     const state = opts.skipCheckpoints ? undefined : stateShare(t, spec.n);
     emu.clearRequests();
-    const destroy = await seconds(() => t.stack.destroy({ color: "never" }));
+    const destroy = await seconds(() => t.stack.destroy({ color: "never", parallel: opts.parallel }));
     if (emu.keys().length !== 0) throw new Error(`${t.name}: ${emu.keys().length} keys left after destroy`);
     return { up, destroy, upRequests, destroyRequests: [...emu.requests], state };
   } finally {
@@ -388,7 +392,7 @@ async function main(): Promise<void> {
     for (let rep = 0; rep < o.reps; rep++) {
       for (const n of o.ns) {
         for (const c of rotate(cells, rep + o.ns.indexOf(n))) {
-          const r = await upDestroy(targets[c.provider]!, emu, plain(n), { skipCheckpoints: c.skip });
+          const r = await upDestroy(targets[c.provider]!, emu, plain(n), { skipCheckpoints: c.skip, parallel: o.parallel });
           if (r.state && !stateBytes[c.provider]) stateBytes[c.provider] = r.state;
           raw.push({
             rep,
@@ -420,8 +424,8 @@ async function main(): Promise<void> {
     }[] = [];
     for (let rep = 0; rep < o.reps; rep++) {
       for (const p of rotate(["package", "bare-http"] as ProviderName[], rep)) {
-        const base = await upDestroy(targets[p]!, emu, plain(o.latencyN));
-        const slow = await upDestroy(targets[p]!, emu, plain(o.latencyN), { delayMs: o.latencyMs });
+        const base = await upDestroy(targets[p]!, emu, plain(o.latencyN), { parallel: o.parallel });
+        const slow = await upDestroy(targets[p]!, emu, plain(o.latencyN), { delayMs: o.latencyMs, parallel: o.parallel });
         lat.push({
           rep,
           provider: p,
@@ -500,7 +504,7 @@ function report(
   const md: string[] = [];
   md.push(`# Benchmark: what N keys cost`, ``);
   md.push(
-    `Measured ${meta.date} on ${meta.machine}; Node ${meta.node}; Pulumi CLI ${meta.pulumiCli}, @pulumi/pulumi ${meta.pulumiSdk}; pulumi-linode-objkey ${meta.package} at ${meta.commit}, installed from its \`npm pack\` tarball; ${meta.backend}. ${o.reps} repetitions, order rotated each repetition; figures are min / median / max. Rerun: \`npm run bench\` (options in tools/bench/bench.ts).`,
+    `Measured ${meta.date} on ${meta.machine}; Node ${meta.node}; Pulumi CLI ${meta.pulumiCli}, @pulumi/pulumi ${meta.pulumiSdk}; pulumi-linode-objkey ${meta.package} at ${meta.commit}, installed from its \`npm pack\` tarball; ${meta.backend}. ${o.reps} repetitions, order rotated each repetition; figures are min / median / max; ${o.parallel ? `\`--parallel ${o.parallel}\`` : "the engine's default parallelism"}. Rerun: \`npm run bench\` (options in tools/bench/bench.ts).`,
     ``,
   );
   md.push(`## Serialized provider and state per key`, ``);
