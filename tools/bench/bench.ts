@@ -514,7 +514,7 @@ function report(
   md.push(`| serialized provider from source (by value, as in this repo's example) | ${serialized.sourceBytes} |`);
   for (const p of PROVIDERS) if (stateBytes[p]) md.push(`| state per key, ${LABEL[p]} (file backend, as written) | ${stateBytes[p]!.fileBytesPerKey} |`);
   for (const [shape, s] of Object.entries(life.shapes)) md.push(`| state per key, this package, ${shape} | ${s.fileBytesPerKey} |`);
-  md.push(``, `Each property's share of one key's entry (compact JSON bytes; the file's indentation adds about a third):`, ``);
+  md.push(``, `Each property's share of one key's entry (compact JSON bytes):`, ``);
   const shapeNames = Object.keys(life.shapes);
   const props = [...new Set(shapeNames.flatMap((s) => Object.keys(life.shapes[s].shares)))];
   md.push(`| property | ${shapeNames.join(" | ")} |`, `|---|${shapeNames.map(() => "---").join("|")}|`);
