@@ -35,8 +35,13 @@ function decoded(raw: unknown): ApiKey {
 const stored = (rotation: { rotation_days?: number; rotation_trigger?: string }): KeyOutputs => toOutputs(apiKey, undefined, { created_at: CREATED, ...rotation });
 /** A key made before rotation existed: no rotation fields at all. */
 const legacy = (): KeyOutputs => toOutputs(apiKey);
-const diffAt = (olds: KeyOutputs, news: Record<string, unknown>, now: number) =>
-  diffKey(olds as unknown as Record<string, unknown>, { label: "rotating-key", ...news }, now);
+/** Inputs as the engine hands them to diff: after check, which must accept them. */
+function checked(news: Record<string, unknown>): Record<string, unknown> {
+  const { inputs, failures } = validateInputs({ label: "rotating-key", ...news });
+  assert.deepEqual(failures, []);
+  return inputs;
+}
+const diffAt = (olds: KeyOutputs, news: Record<string, unknown>, now: number) => diffKey(olds as unknown as Record<string, unknown>, checked(news), now);
 
 describe("rules: rotation", () => {
   describe("check", () => {
@@ -97,11 +102,8 @@ describe("rules: rotation", () => {
   });
 
   describe("diff by age", () => {
-    it("is not due a millisecond before created_at + rotation_days", () => {
+    it("is not due a millisecond before created_at + rotation_days, and due at exactly that instant; the reason names the period, the creation and the due date", () => {
       assert.deepEqual(diffAt(stored({ rotation_days: 30 }), { rotation_days: 30 }, T0 + 30 * DAY - 1), { changes: false, replaces: [], updates: [] });
-    });
-
-    it("is due at exactly created_at + rotation_days, and the reason names the period, the creation and the due date", () => {
       assert.deepEqual(diffAt(stored({ rotation_days: 30 }), { rotation_days: 30 }, T0 + 30 * DAY), { changes: true, replaces: [DUE_30], updates: [] });
     });
 
@@ -112,7 +114,7 @@ describe("rules: rotation", () => {
     it("is never due without rotation_days, nor without a clock", () => {
       assert.deepEqual(diffAt(stored({}), {}, T0 + 4000 * DAY), { changes: false, replaces: [], updates: [] });
       const o = stored({ rotation_days: 1 });
-      assert.deepEqual(diffKey(o as unknown as Record<string, unknown>, { label: "rotating-key", rotation_days: 1 }), { changes: false, replaces: [], updates: [] });
+      assert.deepEqual(diffKey(o as unknown as Record<string, unknown>, checked({ rotation_days: 1 })), { changes: false, replaces: [], updates: [] });
     });
   });
 
