@@ -87,7 +87,10 @@ export async function create(provider: object, inputs: KeyInputs): Promise<pulum
   } catch (err) {
     if (!isAmbiguousCreateError(err) || err.recovery.step !== "adopt") throw err;
     const { key } = err.recovery;
-    const properties: Record<string, unknown> = { ...toOutputs(key, undefined, rotation), __provider: (inputs as unknown as Record<string, unknown>).__provider };
+    const properties: Record<string, unknown> = {
+      ...toOutputs(key, undefined, rotation),
+      __provider: (inputs as unknown as Record<string, unknown>).__provider,
+    };
     throw Object.assign(err, { id: String(key.id), properties, reasons: [err.message] });
   }
 }

@@ -58,7 +58,10 @@ describe("engine: rotation under a real pulumi CLI", function () {
     assert.match(p.stdout, /\+- pulumi-nodejs:dynamic\/linode:ObjectStorageKey rotating replace/);
     assert.match(p.stdout, NOTICE, `preview shows the reason:\n${p.stdout}`);
     // The replaces entry itself reaches the event stream (Automation API onEvent, --event-log, --json).
-    assert.ok(keys.some((k) => k?.length === 1 && k[0] === REASON), JSON.stringify(keys));
+    assert.ok(
+      keys.some((k) => k?.length === 1 && k[0] === REASON),
+      JSON.stringify(keys),
+    );
     assert.deepEqual(writes(), []);
   });
 

@@ -32,7 +32,8 @@ function decoded(raw: unknown): ApiKey {
 }
 
 /** A key's stored outputs as create makes them, created at `CREATED` with these rotation inputs. */
-const stored = (rotation: { rotation_days?: number; rotation_trigger?: string }): KeyOutputs => toOutputs(apiKey, undefined, { created_at: CREATED, ...rotation });
+const stored = (rotation: { rotation_days?: number; rotation_trigger?: string }): KeyOutputs =>
+  toOutputs(apiKey, undefined, { created_at: CREATED, ...rotation });
 /** A key made before rotation existed: no rotation fields at all. */
 const legacy = (): KeyOutputs => toOutputs(apiKey);
 /** Inputs as the engine hands them to diff: after check, which must accept them. */
@@ -137,13 +138,21 @@ describe("rules: rotation", () => {
     });
 
     it("an unknown period (preview) is an update, decided at up", () => {
-      assert.deepEqual(diffAt(stored({ rotation_days: 30 }), { rotation_days: UNKNOWN }, T0 + DAY), { changes: true, replaces: [], updates: ["rotation_days"] });
+      assert.deepEqual(diffAt(stored({ rotation_days: 30 }), { rotation_days: UNKNOWN }, T0 + DAY), {
+        changes: true,
+        replaces: [],
+        updates: ["rotation_days"],
+      });
     });
   });
 
   describe("diff of the trigger", () => {
     it("a changed trigger replaces the key", () => {
-      assert.deepEqual(diffAt(stored({ rotation_trigger: "v1" }), { rotation_trigger: "v2" }, T0 + DAY), { changes: true, replaces: ["rotation_trigger"], updates: [] });
+      assert.deepEqual(diffAt(stored({ rotation_trigger: "v1" }), { rotation_trigger: "v2" }, T0 + DAY), {
+        changes: true,
+        replaces: ["rotation_trigger"],
+        updates: [],
+      });
     });
 
     it("an unchanged trigger changes nothing", () => {
