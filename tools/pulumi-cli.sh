@@ -79,6 +79,10 @@ if command -v pulumi >/dev/null 2>&1 && version_ok "$(pulumi version 2>/dev/null
   exit 0
 fi
 
+if command -v pulumi >/dev/null 2>&1; then
+  say "not using the pulumi on PATH ($(pulumi version 2>/dev/null || echo unknown version)): it needs to be >= $PULUMI_VERSION with pulumi-language-nodejs beside it"
+fi
+
 bin=$cache/bin
 if [ -x "$bin/pulumi" ] && [ "$("$bin/pulumi" version 2>/dev/null)" = "$PULUMI_VERSION" ]; then
   install_shim "$bin"
