@@ -98,9 +98,23 @@ const PROVIDER_OUTPUTS = ["created_at", "rotation_due_at"];
  */
 export function validateInputs(raw: Record<string, unknown>): { inputs: Record<string, unknown>; failures: Failure[] } {
   const failures: Failure[] = [];
-  const fail = (property: string, reason: string) => failures.push({ property, reason });
-  const inputs: Record<string, unknown> = {};
+  const fail: Fail = (property, reason) => failures.push({ property, reason });
+  checkPropertyNames(raw, fail);
+  const fields: Record<string, unknown> = {
+    label: validateLabel(raw.label, fail),
+    regions: validateRegions(raw.regions, fail),
+    bucket_access: validateBucketAccess(raw.bucket_access, fail),
+    ...validateRotation(raw, fail),
+  };
+  const inputs = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
+  return { inputs, failures };
+}
 
+/** Records one failed rule: the property path and why. */
+type Fail = (property: string, reason: string) => void;
+
+/** Every property must be an input: outputs and misspellings (camelCase) fail, naming the inputs. */
+function checkPropertyNames(raw: Record<string, unknown>, fail: Fail): void {
   for (const key of Object.keys(raw)) {
     if (INPUT_KEYS.includes(key) || raw[key] === undefined) continue;
     const hint = OUTPUT_ONLY.includes(key)
@@ -110,79 +124,69 @@ export function validateInputs(raw: Record<string, unknown>): { inputs: Record<s
         : "the inputs are label, bucket_access, regions, rotation_days and rotation_trigger (snake_case, as the Linode API names them)";
     fail(key === "" ? '""' : key, `unknown property: ${hint}`);
   }
+}
 
-  // label
-  const label = raw.label;
-  if (label === undefined || label === null) fail("label", "is required: give the key a label of 3 to 50 characters");
-  else if (isUnknown(label)) inputs.label = label;
-  else if (typeof label !== "string") fail("label", `must be a string, not ${typeName(label)}`);
-  else {
-    const trimmed = label.trim();
-    const length = [...trimmed].length;
-    if (length < LABEL_MIN || length > LABEL_MAX) {
-      fail("label", `must be ${LABEL_MIN} to ${LABEL_MAX} characters long after trimming spaces (Linode's rule); it has ${length}`);
-    } else if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(trimmed)) {
-      fail("label", "must not contain control characters such as newlines or tabs");
-    } else inputs.label = trimmed;
+/** The label, trimmed; `undefined` when it fails. */
+function validateLabel(label: unknown, fail: Fail): unknown {
+  if (label === undefined || label === null) return void fail("label", "is required: give the key a label of 3 to 50 characters");
+  if (isUnknown(label)) return label;
+  if (typeof label !== "string") return void fail("label", `must be a string, not ${typeName(label)}`);
+  const trimmed = label.trim();
+  const length = [...trimmed].length;
+  if (length < LABEL_MIN || length > LABEL_MAX) {
+    return void fail("label", `must be ${LABEL_MIN} to ${LABEL_MAX} characters long after trimming spaces (Linode's rule); it has ${length}`);
   }
+  // Control characters are exactly what this rule looks for.
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(trimmed)) return void fail("label", "must not contain control characters such as newlines or tabs");
+  return trimmed;
+}
 
-  // regions
-  const rawRegions = raw.regions;
-  if (rawRegions !== undefined) {
-    if (isUnknown(rawRegions)) inputs.regions = rawRegions;
-    else if (!Array.isArray(rawRegions)) {
-      fail("regions", `must be a list of region ids, not ${typeName(rawRegions)}; omit it to let Linode choose the regions`);
-    } else if (rawRegions.length === 0) {
-      // No live answer to [] is recorded; a key that may use no region is surely a mistake.
-      fail("regions", "must not be empty: list at least one region id, or omit regions to let Linode choose");
-    } else if (rawRegions.length > MAX_REGIONS) {
-      fail("regions", `has ${rawRegions.length} entries; at most ${MAX_REGIONS} are accepted`);
-    } else {
-      const before = failures.length;
-      rawRegions.forEach((r, i) => {
-        if (isUnknown(r)) return;
-        if (typeof r !== "string") fail(`regions[${i}]`, `must be a region id string, not ${typeName(r)}`);
-        else if (!REGION_ID.test(r) || r.length > 64) {
-          fail(`regions[${i}]`, `"${r.slice(0, 64)}" is not a region id: use lower-case letters, digits and dashes, e.g. us-east`);
-        }
-      });
-      const ok = failures.length === before;
-      if (ok) inputs.regions = [...new Set(rawRegions as string[])];
-    }
+/** The regions, each once; `undefined` when absent or failing. */
+function validateRegions(regions: unknown, fail: Fail): unknown {
+  if (regions === undefined || isUnknown(regions)) return regions;
+  if (!Array.isArray(regions)) {
+    return void fail("regions", `must be a list of region ids, not ${typeName(regions)}; omit it to let Linode choose the regions`);
   }
+  // No live answer to [] is recorded; a key that may use no region is surely a mistake.
+  if (regions.length === 0) return void fail("regions", "must not be empty: list at least one region id, or omit regions to let Linode choose");
+  if (regions.length > MAX_REGIONS) return void fail("regions", `has ${regions.length} entries; at most ${MAX_REGIONS} are accepted`);
+  let ok = true;
+  regions.forEach((r, i) => {
+    if (isUnknown(r)) return;
+    ok = false;
+    if (typeof r !== "string") fail(`regions[${i}]`, `must be a region id string, not ${typeName(r)}`);
+    else if (!REGION_ID.test(r) || r.length > 64) {
+      fail(`regions[${i}]`, `"${r.slice(0, 64)}" is not a region id: use lower-case letters, digits and dashes, e.g. us-east`);
+    } else ok = true;
+  });
+  return ok ? [...new Set(regions as string[])] : undefined;
+}
 
-  // bucket_access
-  const rawAccess = raw.bucket_access;
-  if (rawAccess === null) {
-    fail("bucket_access", "must be a list, not null: omit it for an unlimited key, or use [] for a key with access to no bucket");
-  } else if (rawAccess !== undefined) {
-    if (isUnknown(rawAccess)) inputs.bucket_access = rawAccess;
-    else if (!Array.isArray(rawAccess)) fail("bucket_access", `must be a list of { bucket_name, permissions, region }, not ${typeName(rawAccess)}`);
-    else if (rawAccess.length > MAX_BUCKET_ACCESS) {
-      fail("bucket_access", `has ${rawAccess.length} entries; at most ${MAX_BUCKET_ACCESS} are accepted (the API fails on large lists)`);
-    } else {
-      // The same bucket with two permissions is accepted live (2026-05); an exact repeat of an
-      // entry has no recorded live answer and adds nothing, so it is refused rather than guessed at.
-      const seen = new Map<string, number>();
-      const items = rawAccess.map((item, i) => validateAccess(item, `bucket_access[${i}]`, fail));
-      items.forEach((item, i) => {
-        if (!item || containsUnknown(item)) return;
-        const region = effectiveRegion(item);
-        const id = `${region}/${item.bucket_name}/${item.permissions}`;
-        const first = seen.get(id);
-        if (first !== undefined) {
-          fail(
-            `bucket_access[${i}]`,
-            `repeats bucket_access[${first}] exactly (bucket "${item.bucket_name}" in ${region}, ${item.permissions}): remove one of them`,
-          );
-        } else seen.set(id, i);
-      });
-      if (items.every((x) => x !== undefined)) inputs.bucket_access = items;
-    }
+/** The access list, each entry in its normal form; `undefined` when absent or failing. */
+function validateBucketAccess(list: unknown, fail: Fail): unknown {
+  if (list === null) {
+    return void fail("bucket_access", "must be a list, not null: omit it for an unlimited key, or use [] for a key with access to no bucket");
   }
-
-  Object.assign(inputs, validateRotation(raw, fail));
-  return { inputs, failures };
+  if (list === undefined || isUnknown(list)) return list;
+  if (!Array.isArray(list)) return void fail("bucket_access", `must be a list of { bucket_name, permissions, region }, not ${typeName(list)}`);
+  if (list.length > MAX_BUCKET_ACCESS) {
+    return void fail("bucket_access", `has ${list.length} entries; at most ${MAX_BUCKET_ACCESS} are accepted (the API fails on large lists)`);
+  }
+  // The same bucket with two permissions is accepted live (2026-05); an exact repeat of an
+  // entry has no recorded live answer and adds nothing, so it is refused rather than guessed at.
+  const seen = new Map<string, number>();
+  const items = list.map((item, i) => validateAccess(item, `bucket_access[${i}]`, fail));
+  items.forEach((item, i) => {
+    if (!item || containsUnknown(item)) return;
+    const region = effectiveRegion(item);
+    const id = `${region}/${item.bucket_name}/${item.permissions}`;
+    const first = seen.get(id);
+    if (first !== undefined) {
+      fail(`bucket_access[${i}]`, `repeats bucket_access[${first}] exactly (bucket "${item.bucket_name}" in ${region}, ${item.permissions}): remove one of them`);
+    } else seen.set(id, i);
+  });
+  return items.every((x) => x !== undefined) ? items : undefined;
 }
 
 function validateAccess(item: unknown, path: string, fail: (property: string, reason: string) => void): BucketAccessInput | undefined {
