@@ -151,6 +151,12 @@ export type ApiKeyPage = t.TypeOf<Codecs["ApiKeyPage"]>;
 export type ApiErrorBody = t.TypeOf<Codecs["ApiErrorBody"]>;
 /** A validated `bucket_access` input entry. */
 export type BucketAccessInput = t.TypeOf<Codecs["BucketAccessInput"]>;
+/**
+ * What the engine hands the provider's verbs: property values as the program or the state gave
+ * them, not yet validated (inputs before `check`, outputs written by any version), plus the
+ * serialized provider under `__provider`. Decode before trusting a field.
+ */
+export type EngineProps = Record<string, unknown> & { readonly __provider?: unknown };
 /** Validated resource inputs, as the provider receives them after `check`. */
 export type KeyInputs = t.TypeOf<Codecs["KeyInputs"]>;
 /** One S3 endpoint of a region the key can use. */

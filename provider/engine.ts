@@ -17,7 +17,7 @@
  * @packageDocumentation
  */
 import type * as pulumi from "@pulumi/pulumi";
-import type { KeyInputs, KeyOutputs } from "./codecs";
+import type { EngineProps, KeyOutputs } from "./codecs";
 import * as operations from "./operations";
 
 /**
@@ -33,27 +33,27 @@ export async function configure(req: pulumi.dynamic.ConfigureRequest): Promise<v
 }
 
 /** Validates and normalises inputs before any API call; each failure names its property. */
-export async function check(_olds: KeyInputs, news: KeyInputs): Promise<pulumi.dynamic.CheckResult<KeyInputs>> {
+export async function check(_olds: EngineProps, news: EngineProps): Promise<pulumi.dynamic.CheckResult<EngineProps>> {
   return operations.check(news);
 }
 
 /** Decides update versus replace without calling the API. */
-export async function diff(_id: string, olds: KeyOutputs, news: KeyInputs): Promise<pulumi.dynamic.DiffResult> {
+export async function diff(_id: string, olds: EngineProps, news: EngineProps): Promise<pulumi.dynamic.DiffResult> {
   return operations.diff(olds, news);
 }
 
 /** Creates the key: one GET listing the label's keys, then one POST (never repeated after an ambiguous failure). */
-export async function create(inputs: KeyInputs): Promise<pulumi.dynamic.CreateResult<KeyOutputs>> {
+export async function create(inputs: EngineProps): Promise<pulumi.dynamic.CreateResult<KeyOutputs>> {
   return operations.create(self, inputs);
 }
 
 /** Reads the key with one GET; returns no id when the key is gone. */
-export async function read(id: string, props?: KeyOutputs): Promise<pulumi.dynamic.ReadResult<KeyOutputs>> {
+export async function read(id: string, props?: EngineProps): Promise<pulumi.dynamic.ReadResult<KeyOutputs>> {
   return operations.read(self, id, props);
 }
 
 /** Updates label and regions with one PUT carrying only what changed, or none. */
-export async function update(id: string, olds: KeyOutputs, news: KeyInputs): Promise<pulumi.dynamic.UpdateResult<KeyOutputs>> {
+export async function update(id: string, olds: EngineProps, news: EngineProps): Promise<pulumi.dynamic.UpdateResult<KeyOutputs>> {
   return operations.update(self, id, olds, news);
 }
 

@@ -12,7 +12,7 @@
  * @packageDocumentation
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { KeyInputs, KeyOutputs, codecs, describeDecodeErrors } from "./codecs";
+import { EngineProps, KeyInputs, KeyOutputs, codecs, describeDecodeErrors } from "./codecs";
 import { createKeysClient, KeysClient } from "./client";
 import { createKeySafely, isAmbiguousCreateError } from "./create-recovery";
 import { objkeyError, parseKeyId } from "./errors";
@@ -44,9 +44,18 @@ function clientFor(provider: object): KeysClient {
 }
 
 /** Inputs reach create/update after check; decoding again guards against a provider from another version. */
-function decodeInputs(inputs: KeyInputs): KeyInputs {
+function decodeInputs(inputs: EngineProps): KeyInputs {
   const decoded = codecs().KeyInputs.decode(withoutProvider(inputs));
   if (decoded._tag === "Left") throw objkeyError("decode", `Invalid ObjectStorageKey inputs: ${describeDecodeErrors(decoded.left)}.`);
+  return decoded.right;
+}
+
+/** A key's stored outputs, as written by this or an earlier version of the provider. */
+function decodeState(id: string, olds: EngineProps): KeyOutputs {
+  const decoded = codecs().KeyOutputs.decode(withoutProvider(olds));
+  if (decoded._tag === "Left") {
+    throw objkeyError("decode", `The state of key ${id} cannot be read (${describeDecodeErrors(decoded.left)}); run pulumi refresh to read the key again.`);
+  }
   return decoded.right;
 }
 
@@ -56,15 +65,15 @@ export function configure(provider: object, req: pulumi.dynamic.ConfigureRequest
 }
 
 /** Validates and normalises inputs before any API call; each failure names its property. */
-export function check(news: KeyInputs): pulumi.dynamic.CheckResult<KeyInputs> {
-  const { inputs, failures } = validateInputs(withoutProvider(news as unknown as Record<string, unknown>));
-  return failures.length ? { failures } : { inputs: inputs as unknown as KeyInputs };
+export function check(news: EngineProps): pulumi.dynamic.CheckResult<EngineProps> {
+  const { inputs, failures } = validateInputs(withoutProvider(news));
+  return failures.length ? { failures } : { inputs };
 }
 
 /** Decides update versus replace without calling the API (see `diffKey`); a key's age is judged at {@link now}. */
-export function diff(olds: KeyOutputs, news: KeyInputs): pulumi.dynamic.DiffResult {
-  const d = diffKey(olds as unknown as Record<string, unknown>, news as unknown as Record<string, unknown>, now());
-  const notice = dueNotice(olds as unknown as Record<string, unknown>, d.replaces);
+export function diff(olds: EngineProps, news: EngineProps): pulumi.dynamic.DiffResult {
+  const d = diffKey(olds, news, now());
+  const notice = dueNotice(olds, d.replaces);
   // The engine shows a dynamic provider's stderr, not its `replaces`, in preview and up (see dueNotice).
   if (notice) console.error(notice);
   return { changes: d.changes, replaces: d.replaces, deleteBeforeReplace: false };
@@ -79,7 +88,7 @@ export function diff(olds: KeyOutputs, news: KeyInputs): pulumi.dynamic.DiffResu
  * The API records no creation time, so the provider does: `created_at` is {@link now} read before
  * the first request (a malformed `LINODE_OBJKEY_NOW` then fails before any API call).
  */
-export async function create(provider: object, inputs: KeyInputs): Promise<pulumi.dynamic.CreateResult<KeyOutputs>> {
+export async function create(provider: object, inputs: EngineProps): Promise<pulumi.dynamic.CreateResult<KeyOutputs>> {
   const rotation = { ...inputs, created_at: formatInstant(now()) };
   try {
     const key = await createKeySafely(clientFor(provider), createBody(decodeInputs(inputs)));
@@ -89,14 +98,14 @@ export async function create(provider: object, inputs: KeyInputs): Promise<pulum
     const { key } = err.recovery;
     const properties: Record<string, unknown> = {
       ...toOutputs(key, undefined, rotation),
-      __provider: (inputs as unknown as Record<string, unknown>).__provider,
+      __provider: inputs.__provider,
     };
     throw Object.assign(err, { id: String(key.id), properties, reasons: [err.message] });
   }
 }
 
 /** Reads the key with one GET; a 404 returns no id, so Pulumi drops it from state. Keeps the rotation fields of `props` (the API has none). */
-export async function read(provider: object, id: string, props?: KeyOutputs): Promise<pulumi.dynamic.ReadResult<KeyOutputs>> {
+export async function read(provider: object, id: string, props?: EngineProps): Promise<pulumi.dynamic.ReadResult<KeyOutputs>> {
   const key = await clientFor(provider).getKey(parseKeyId(id));
   if (!key) return {};
   return { id, props: toOutputs(key, props?.secret_key, props) };
@@ -107,7 +116,8 @@ export async function read(provider: object, id: string, props?: KeyOutputs): Pr
  * and `created_at`, and recomputes `rotation_due_at` from the new rotation inputs (which need no
  * API call). A key without `created_at` (made before rotation existed) does not get one: its age is not known.
  */
-export async function update(provider: object, id: string, olds: KeyOutputs, news: KeyInputs): Promise<pulumi.dynamic.UpdateResult<KeyOutputs>> {
+export async function update(provider: object, id: string, stored: EngineProps, news: EngineProps): Promise<pulumi.dynamic.UpdateResult<KeyOutputs>> {
+  const olds = decodeState(id, stored);
   const inputs = decodeInputs(news);
   const body = updateBody(olds, inputs);
   if (!body) return { outs: withRotation(withoutProvider(olds), olds.created_at, inputs) };

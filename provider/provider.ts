@@ -7,7 +7,7 @@
  * @packageDocumentation
  */
 import type * as pulumi from "@pulumi/pulumi";
-import type { KeyInputs, KeyOutputs } from "./codecs";
+import type { EngineProps, KeyOutputs } from "./codecs";
 import * as engine from "./engine";
 import * as operations from "./operations";
 
@@ -17,7 +17,7 @@ import * as operations from "./operations";
  * `require("pulumi-linode-objkey/engine")` when the package is installed. Settings come from stack
  * config or the environment when each call runs, as for {@link ObjectStorageKeyProvider}.
  */
-export const objectStorageKeyProvider: pulumi.dynamic.ResourceProvider<KeyInputs, KeyOutputs> = engine;
+export const objectStorageKeyProvider: pulumi.dynamic.ResourceProvider<EngineProps, EngineProps> = engine;
 
 /**
  * The provider as a class, each instance keeping the stack config given to its own `configure`.
@@ -26,34 +26,34 @@ export const objectStorageKeyProvider: pulumi.dynamic.ResourceProvider<KeyInputs
  * settings come from stack config (`linode:token`, `linode:url`, ...) or the environment
  * (`LINODE_TOKEN`, `LINODE_URL`, ...) when a call runs.
  */
-export class ObjectStorageKeyProvider implements pulumi.dynamic.ResourceProvider<KeyInputs, KeyOutputs> {
+export class ObjectStorageKeyProvider implements pulumi.dynamic.ResourceProvider<EngineProps, EngineProps> {
   /** Remembers the stack config for this instance's later calls (stack config wins over the environment). */
   async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
     operations.configure(this, req);
   }
 
   /** Validates and normalises inputs before any API call; each failure names its property. */
-  async check(_olds: KeyInputs, news: KeyInputs): Promise<pulumi.dynamic.CheckResult<KeyInputs>> {
+  async check(_olds: EngineProps, news: EngineProps): Promise<pulumi.dynamic.CheckResult<EngineProps>> {
     return operations.check(news);
   }
 
   /** Decides update versus replace without calling the API. */
-  async diff(_id: string, olds: KeyOutputs, news: KeyInputs): Promise<pulumi.dynamic.DiffResult> {
+  async diff(_id: string, olds: EngineProps, news: EngineProps): Promise<pulumi.dynamic.DiffResult> {
     return operations.diff(olds, news);
   }
 
   /** Creates the key with one POST (never repeated after an ambiguous failure). */
-  async create(inputs: KeyInputs): Promise<pulumi.dynamic.CreateResult<KeyOutputs>> {
+  async create(inputs: EngineProps): Promise<pulumi.dynamic.CreateResult<KeyOutputs>> {
     return operations.create(this, inputs);
   }
 
   /** Reads the key with one GET; returns no id when the key is gone. */
-  async read(id: string, props?: KeyOutputs): Promise<pulumi.dynamic.ReadResult<KeyOutputs>> {
+  async read(id: string, props?: EngineProps): Promise<pulumi.dynamic.ReadResult<KeyOutputs>> {
     return operations.read(this, id, props);
   }
 
   /** Updates label and regions with one PUT carrying only what changed, or none. */
-  async update(id: string, olds: KeyOutputs, news: KeyInputs): Promise<pulumi.dynamic.UpdateResult<KeyOutputs>> {
+  async update(id: string, olds: EngineProps, news: EngineProps): Promise<pulumi.dynamic.UpdateResult<KeyOutputs>> {
     return operations.update(this, id, olds, news);
   }
 

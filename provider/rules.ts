@@ -421,7 +421,7 @@ const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 export function toOutputs(
   key: ApiKey,
   knownSecret?: unknown,
-  rotation?: { created_at?: unknown; rotation_days?: unknown; rotation_trigger?: unknown },
+  rotation?: Readonly<Record<string, unknown>>,
 ): KeyOutputs {
   const secret = key.secret_key !== REDACTED ? key.secret_key : typeof knownSecret === "string" && knownSecret !== REDACTED ? knownSecret : undefined;
   const outputs: KeyOutputs = {

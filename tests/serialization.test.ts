@@ -15,14 +15,14 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { startEmulator, Emulator } from "../emulator/server";
 import { ObjectStorageKeyProvider } from "../provider/provider";
-import type { KeyInputs, KeyOutputs } from "../provider/codecs";
+import type { EngineProps, KeyInputs, KeyOutputs } from "../provider/codecs";
 import * as engine from "../provider/engine";
 import { objectStorageKeyProvider } from "../provider/provider";
 import { InstalledProject, installTarball, serializedProviderText } from "../tools/bench/installed";
 import { packThisPackage } from "../tools/sandbox";
 import { FAST_RETRIES, calls, providerFor, rejection, stackConfig } from "./helpers";
 
-type LoadedProvider = Required<pulumi.dynamic.ResourceProvider<KeyInputs, KeyOutputs>>;
+type LoadedProvider = Required<pulumi.dynamic.ResourceProvider<EngineProps, EngineProps>>;
 
 /** Distinctive values that must never reach the serialized text. */
 const CANARY_TOKEN = "tok-serialization-canary-5c0ffee5d00d";
@@ -38,7 +38,7 @@ const REQUIRE_FROM_STRING = require.resolve("require-from-string", { paths: [PUL
 const requireFromString = require(REQUIRE_FROM_STRING) as (code: string) => { handler(): unknown };
 
 /** Serializes a provider exactly as `pulumi.dynamic.Resource` does (dynamic/index.js serializeFunctionMaybeSecret). */
-async function serialize(provider: pulumi.dynamic.ResourceProvider<KeyInputs, KeyOutputs>): Promise<pulumi.runtime.SerializedFunction> {
+async function serialize(provider: pulumi.dynamic.ResourceProvider<EngineProps, EngineProps>): Promise<pulumi.runtime.SerializedFunction> {
   return pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true });
 }
 
@@ -220,7 +220,7 @@ describe("serialized provider", () => {
       assert.equal(updated.outs!.secret_key, stored.secret_key);
 
       emu.clearRequests();
-      const olds = { ...updated.outs!, __provider: text } as KeyOutputs;
+      const olds: EngineProps = { ...updated.outs!, __provider: text };
       assert.deepEqual(await loaded.diff(created.id, olds, { ...checked.inputs!, label: "round-trip-2" }), {
         changes: false,
         replaces: [],
