@@ -82,7 +82,10 @@ export function createKeysClient(settings: LinodeSettings, transport: Transport 
 
   function checkId<A extends { id: number }>(operation: string, id: number, key: A): A {
     if (key.id !== id) {
-      throw objkeyError("decode", `Linode API answered ${operation} with key ${key.id} instead of key ${id}; nothing was stored. Check that linode:url / LINODE_URL points at the Linode API.`);
+      throw objkeyError(
+        "decode",
+        `Linode API answered ${operation} with key ${key.id} instead of key ${id}; nothing was stored. Check that linode:url / LINODE_URL points at the Linode API.`,
+      );
     }
     return key;
   }
@@ -93,10 +96,16 @@ export function createKeysClient(settings: LinodeSettings, transport: Transport 
       const result = await send("GET", KEYS, ApiKeyPage, { query: { page, page_size: pageSize }, allow404: true });
       if (isNotFound(result)) throw wrongEndpoint(`GET ${KEYS}`);
       if (result.page !== page) {
-        throw objkeyError("decode", `Linode API answered page ${result.page} when page ${page} of the key listing was asked; the listing cannot be trusted. Run the command again.`);
+        throw objkeyError(
+          "decode",
+          `Linode API answered page ${result.page} when page ${page} of the key listing was asked; the listing cannot be trusted. Run the command again.`,
+        );
       }
       if (result.pages > MAX_PAGES) {
-        throw objkeyError("decode", `Linode API says the key listing has ${result.pages} pages of ${pageSize}; this provider reads at most ${MAX_PAGES}. Check that linode:url / LINODE_URL points at the Linode API.`);
+        throw objkeyError(
+          "decode",
+          `Linode API says the key listing has ${result.pages} pages of ${pageSize}; this provider reads at most ${MAX_PAGES}. Check that linode:url / LINODE_URL points at the Linode API.`,
+        );
       }
       // Keys made or revoked between two pages shift the pages: a key may come twice.
       for (const key of result.data) if (!byId.has(key.id)) byId.set(key.id, key);
@@ -125,7 +134,12 @@ export function createKeysClient(settings: LinodeSettings, transport: Transport 
       const key = await send("PUT", `${KEYS}/${id}`, ApiKeyCodec, { body, allow404: true });
       if (!isNotFound(key)) return checkId(operation, id, key);
       await goneOrWrongEndpoint(operation);
-      throw linodeApiError(operation, 404, [{ reason: "The specified access key was not found" }], `Key ${id} no longer exists (it was revoked outside Pulumi); run pulumi refresh to drop it from state, then pulumi up to make a new one`);
+      throw linodeApiError(
+        operation,
+        404,
+        [{ reason: "The specified access key was not found" }],
+        `Key ${id} no longer exists (it was revoked outside Pulumi); run pulumi refresh to drop it from state, then pulumi up to make a new one`,
+      );
     },
     async deleteKey(id) {
       const operation = `DELETE ${KEYS}/${id}`;

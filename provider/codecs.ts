@@ -17,18 +17,12 @@ export function makeCodecs() {
 
   /** One `bucket_access` entry as the API reports it (`cluster` is derived by the API). */
   const ApiBucketAccess = t.intersection(
-    [
-      t.type({ bucket_name: t.string, permissions: Permissions, region: t.string }),
-      t.partial({ cluster: t.union([t.string, t.null]) }),
-    ],
+    [t.type({ bucket_name: t.string, permissions: Permissions, region: t.string }), t.partial({ cluster: t.union([t.string, t.null]) })],
     "ApiBucketAccess",
   );
 
   /** One regions entry: a region can appear once per S3 endpoint. */
-  const ApiRegion = t.intersection(
-    [t.type({ id: t.string, s3_endpoint: t.string }), t.partial({ endpoint_type: t.union([t.string, t.null]) })],
-    "ApiRegion",
-  );
+  const ApiRegion = t.intersection([t.type({ id: t.string, s3_endpoint: t.string }), t.partial({ endpoint_type: t.union([t.string, t.null]) })], "ApiRegion");
 
   const ApiKey = t.type(
     {
@@ -43,16 +37,11 @@ export function makeCodecs() {
     "ApiKey",
   );
 
-  const ApiKeyPage = t.type(
-    { data: t.array(ApiKey), page: t.Int, pages: t.Int, results: t.Int },
-    "ApiKeyPage",
-  );
+  const ApiKeyPage = t.type({ data: t.array(ApiKey), page: t.Int, pages: t.Int, results: t.Int }, "ApiKeyPage");
 
   const ApiErrorBody = t.type(
     {
-      errors: t.array(
-        t.intersection([t.type({ reason: t.string }), t.partial({ field: t.union([t.string, t.null]) })]),
-      ),
+      errors: t.array(t.intersection([t.type({ reason: t.string }), t.partial({ field: t.union([t.string, t.null]) })])),
     },
     "ApiErrorBody",
   );
@@ -62,10 +51,7 @@ export function makeCodecs() {
 
   /** A `bucket_access` input: exactly one of `region` and the legacy `cluster` is set (see rules). */
   const BucketAccessInput = t.intersection(
-    [
-      t.type({ bucket_name: t.string, permissions: Permissions }),
-      t.partial({ region: t.string, cluster: t.string }),
-    ],
+    [t.type({ bucket_name: t.string, permissions: Permissions }), t.partial({ region: t.string, cluster: t.string })],
     "BucketAccessInput",
   );
 
@@ -83,10 +69,7 @@ export function makeCodecs() {
     "KeyInputs",
   );
 
-  const RegionDetails = t.type(
-    { id: t.string, s3_endpoint: t.string, endpoint_type: t.union([t.string, t.null]) },
-    "RegionDetails",
-  );
+  const RegionDetails = t.type({ id: t.string, s3_endpoint: t.string, endpoint_type: t.union([t.string, t.null]) }, "RegionDetails");
 
   /** What the provider stores as the resource's outputs. */
   const KeyOutputs = t.intersection(

@@ -7,13 +7,6 @@ export { ObjectStorageKey, ObjectStorageKeyArgs, ObjectStorageKeyState, BucketAc
 export { getObjectStorageKey, getObjectStorageKeys } from "./reads";
 export { LinodeSettingsOverrides } from "./settings";
 export { StackKeys, findUntrackedKeys, revokeUntrackedKeys, stackKeysFromExports, untrackedKeys } from "./untracked";
-export {
-  ObjectStorageKeyError,
-  ObjectStorageKeyErrorKind,
-  LinodeApiError,
-  ApiErrorReason,
-  isObjectStorageKeyError,
-  isLinodeApiError,
-} from "./errors";
+export { ObjectStorageKeyError, ObjectStorageKeyErrorKind, LinodeApiError, ApiErrorReason, isObjectStorageKeyError, isLinodeApiError } from "./errors";
 export { AmbiguousCreateError, CreateRecovery, isAmbiguousCreateError } from "./create-recovery";
 export type { ApiKey, ApiBucketAccess, Permissions, RegionDetails, KeyInputs, KeyOutputs } from "./codecs";

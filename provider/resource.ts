@@ -100,7 +100,16 @@ const TYPE = "pulumi-nodejs:dynamic/linode:ObjectStorageKey";
  * left out of the registration comes back `undefined`.
  */
 function outputSlots(): ObjectStorageKeyState {
-  return { label: undefined, access_key: undefined, secret_key: undefined, limited: undefined, bucket_access: undefined, regions: undefined, regions_details: undefined, ...rotationSlots() };
+  return {
+    label: undefined,
+    access_key: undefined,
+    secret_key: undefined,
+    limited: undefined,
+    bucket_access: undefined,
+    regions: undefined,
+    regions_details: undefined,
+    ...rotationSlots(),
+  };
 }
 
 /** The rotation outputs' slots (see {@link outputSlots}). */

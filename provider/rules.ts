@@ -183,7 +183,10 @@ function validateBucketAccess(list: unknown, fail: Fail): unknown {
     const id = `${region}/${item.bucket_name}/${item.permissions}`;
     const first = seen.get(id);
     if (first !== undefined) {
-      fail(`bucket_access[${i}]`, `repeats bucket_access[${first}] exactly (bucket "${item.bucket_name}" in ${region}, ${item.permissions}): remove one of them`);
+      fail(
+        `bucket_access[${i}]`,
+        `repeats bucket_access[${first}] exactly (bucket "${item.bucket_name}" in ${region}, ${item.permissions}): remove one of them`,
+      );
     } else seen.set(id, i);
   });
   return items.every((x) => x !== undefined) ? items : undefined;
@@ -418,11 +421,7 @@ const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
  * the outputs carry the rotation fields of its `created_at` and rotation inputs (see
  * `rotationOutputs` in rotation.ts): the API knows neither.
  */
-export function toOutputs(
-  key: ApiKey,
-  knownSecret?: unknown,
-  rotation?: Readonly<Record<string, unknown>>,
-): KeyOutputs {
+export function toOutputs(key: ApiKey, knownSecret?: unknown, rotation?: Readonly<Record<string, unknown>>): KeyOutputs {
   const secret = key.secret_key !== REDACTED ? key.secret_key : typeof knownSecret === "string" && knownSecret !== REDACTED ? knownSecret : undefined;
   const outputs: KeyOutputs = {
     label: key.label,

@@ -128,7 +128,10 @@ export function checkApiRoot(raw: string): string {
   if (url.search || url.hash) throw objkeyError("settings", `Setting url must not have a query or fragment. ${where}`);
   const root = `${url.origin}${url.pathname}`.replace(/\/+$/, "");
   if (/\/v4(beta)?$/i.test(root)) {
-    throw objkeyError("settings", `Setting url must not end with the API version (${url.pathname.replace(/\/+$/, "")}): give the root, e.g. https://api.linode.com, and set linode:apiVersion for the version. ${where}`);
+    throw objkeyError(
+      "settings",
+      `Setting url must not end with the API version (${url.pathname.replace(/\/+$/, "")}): give the root, e.g. https://api.linode.com, and set linode:apiVersion for the version. ${where}`,
+    );
   }
   return root;
 }
@@ -145,7 +148,10 @@ export function resolveSettings(
   const S: Sources = settingSources();
   for (const name of ["maxRetries", "timeoutMs"] as const) {
     if (config?.get(`linode:${name}`) !== undefined) {
-      throw objkeyError("settings", `Stack config linode:${name} is now ${S[name].config} (the linode: namespace holds only the official provider's keys); set ${S[name].config} to the same value and run pulumi config rm linode:${name}.`);
+      throw objkeyError(
+        "settings",
+        `Stack config linode:${name} is now ${S[name].config} (the linode: namespace holds only the official provider's keys); set ${S[name].config} to the same value and run pulumi config rm linode:${name}.`,
+      );
     }
   }
   const raw = (name: keyof Sources): string | undefined => {
@@ -175,7 +181,10 @@ export function resolveSettings(
   // HTTP header, and axios would silently strip it and send another token.
   const token = raw("token")?.trim();
   if (token && !/^[\x21-\x7e]+$/.test(token)) {
-    throw objkeyError("settings", "The Linode API token contains spaces, control or non-ASCII characters; copy it again. Set it with linode:token or LINODE_TOKEN.");
+    throw objkeyError(
+      "settings",
+      "The Linode API token contains spaces, control or non-ASCII characters; copy it again. Set it with linode:token or LINODE_TOKEN.",
+    );
   }
   if (!token) {
     throw objkeyError(
@@ -187,7 +196,10 @@ export function resolveSettings(
   const root = checkApiRoot(raw("url") ?? S.url.default);
   const apiVersion = (raw("apiVersion") ?? S.apiVersion.default).replace(/^\/+|\/+$/g, "");
   if (!/^[A-Za-z0-9._-]+$/.test(apiVersion)) {
-    throw objkeyError("settings", `Setting apiVersion must be one path segment such as v4 or v4beta; got "${apiVersion.slice(0, 40)}". Fix stack config ${S.apiVersion.config} or environment variable ${S.apiVersion.env}.`);
+    throw objkeyError(
+      "settings",
+      `Setting apiVersion must be one path segment such as v4 or v4beta; got "${apiVersion.slice(0, 40)}". Fix stack config ${S.apiVersion.config} or environment variable ${S.apiVersion.env}.`,
+    );
   }
   const minRetryDelayMs = int("minRetryDelayMs");
   const maxRetryDelayMs = int("maxRetryDelayMs");

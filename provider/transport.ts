@@ -141,7 +141,12 @@ export interface SendOptions {
 }
 
 /** One request with the retry rule: the decoded body, or `{ status: 404 }` when allowed. */
-export type Send = <A>(method: "GET" | "POST" | "PUT" | "DELETE", path: string, decoder: t.Decoder<unknown, A>, opts?: SendOptions) => Promise<A | { status: 404 }>;
+export type Send = <A>(
+  method: "GET" | "POST" | "PUT" | "DELETE",
+  path: string,
+  decoder: t.Decoder<unknown, A>,
+  opts?: SendOptions,
+) => Promise<A | { status: 404 }>;
 
 /** The transport for one call's settings. */
 export interface Transport {
@@ -232,7 +237,10 @@ export function createTransport(settings: LinodeSettings): Transport {
             "A proxy may be intercepting HTTPS, or linode:url names https:// for a plain-HTTP server. Fix the network path or linode:url / LINODE_URL.",
         );
       case "too-large":
-        return objkeyError("decode", `Linode API answered ${operation} with ${describe(outcome)}; it was not read. Check that linode:url / LINODE_URL points at the Linode API.`);
+        return objkeyError(
+          "decode",
+          `Linode API answered ${operation} with ${describe(outcome)}; it was not read. Check that linode:url / LINODE_URL points at the Linode API.`,
+        );
       case "internal":
         return objkeyError("internal", `Linode API request ${operation} failed with ${describe(outcome)}. Report it with this message.`);
       case "network":
@@ -279,9 +287,16 @@ export function createTransport(settings: LinodeSettings): Transport {
       if (method === "POST") {
         const id = (body as { id?: unknown } | undefined)?.id;
         const namedId = typeof id === "number" && Number.isSafeInteger(id) && id > 0 ? id : undefined;
-        throw ambiguousOutcome(`HTTP 200 with a body this provider cannot read (${why})${namedId ? `; it names key id ${namedId}` : ""}`, { mayStillRun: false, retryable: false }, namedId);
+        throw ambiguousOutcome(
+          `HTTP 200 with a body this provider cannot read (${why})${namedId ? `; it names key id ${namedId}` : ""}`,
+          { mayStillRun: false, retryable: false },
+          namedId,
+        );
       }
-      throw objkeyError("decode", `Linode API answered ${operation} with a body this provider cannot read (${why}). The API may have changed; report it with this message.`);
+      throw objkeyError(
+        "decode",
+        `Linode API answered ${operation} with a body this provider cannot read (${why}). The API may have changed; report it with this message.`,
+      );
     }
   };
 

@@ -159,7 +159,6 @@ describe("check rejects bad input before any API call", () => {
     ),
   );
 
-
   for (const r of TABLE) {
     it(`${r.name} → fails on ${r.properties.join(", ")}, no request`, async () => {
       const news = { ...r.input, __provider: "serialized-provider-code" } as unknown as KeyInputs;

@@ -27,7 +27,6 @@ const LIST_SETTINGS = {
   timeoutMs: TIMEOUT_MS,
 };
 
-
 type Op = "create" | "read" | "update" | "delete" | "list";
 const OPS: Op[] = ["create", "read", "update", "delete", "list"];
 
@@ -142,7 +141,11 @@ const MATRIX: Record<FaultName, Record<Op, Expected>> = {
     list: ok(2, IDEMPOTENT),
   },
   "reset before handling": {
-    create: err(7, { kind: "not-created", what: /\(connection error ECONNRESET\)/ }, "POST may still be running after a reset: no retry; the client lists keys 5 times over one more timeout and finds no new key (list + POST + 5 lists)"),
+    create: err(
+      7,
+      { kind: "not-created", what: /\(connection error ECONNRESET\)/ },
+      "POST may still be running after a reset: no retry; the client lists keys 5 times over one more timeout and finds no new key (list + POST + 5 lists)",
+    ),
     read: ok(2, IDEMPOTENT),
     update: ok(2, IDEMPOTENT),
     delete: ok(2, IDEMPOTENT),
@@ -339,10 +342,17 @@ describe("fault matrix: every fault × every operation", function () {
         break;
       }
       case "delete":
-        assert.equal(after.find((k) => String(k.id) === state!.id), undefined, "the key is revoked");
+        assert.equal(
+          after.find((k) => String(k.id) === state!.id),
+          undefined,
+          "the key is revoked",
+        );
         break;
       case "list":
-        assert.deepEqual((r.value as { id: number }[]).map((k) => k.id), after.map((k) => k.id));
+        assert.deepEqual(
+          (r.value as { id: number }[]).map((k) => k.id),
+          after.map((k) => k.id),
+        );
         break;
     }
   }
@@ -364,12 +374,21 @@ describe("fault matrix: every fault × every operation", function () {
       const reqs = emu.requests;
       reqs.forEach((q, i) => {
         if (q.method !== "POST" || i === reqs.findIndex((x) => x.method === "POST")) return;
-        const prev = reqs.slice(0, i).filter((x) => x.method === "POST").pop()!;
+        const prev = reqs
+          .slice(0, i)
+          .filter((x) => x.method === "POST")
+          .pop()!;
         const between = reqs.slice(reqs.indexOf(prev) + 1, i);
-        assert.ok(prev.status === 429 || (prev.status === 503 && between.some((x) => x.method === "GET")), `POST repeated after ${prev.status} without a listing`);
+        assert.ok(
+          prev.status === 429 || (prev.status === 503 && between.some((x) => x.method === "GET")),
+          `POST repeated after ${prev.status} without a listing`,
+        );
       });
     } else if (op !== "delete" || r.error) {
-      assert.ok(after.some((k) => String(k.id) === state!.id), "the tracked key is still there");
+      assert.ok(
+        after.some((k) => String(k.id) === state!.id),
+        "the tracked key is still there",
+      );
     }
   }
 
@@ -429,12 +448,23 @@ describe("ambiguous create: what the listings show", function () {
     const e = await rejection(create);
     row("2 existing + 500", e);
     assert.ok(isAmbiguousCreateError(e), e.message);
-    assert.deepEqual(calls(emu), ["GET /object-storage/keys", "POST /object-storage/keys", "GET /object-storage/keys"], "list, one POST, no retry, one listing");
+    assert.deepEqual(
+      calls(emu),
+      ["GET /object-storage/keys", "POST /object-storage/keys", "GET /object-storage/keys"],
+      "list, one POST, no retry, one listing",
+    );
     assert.deepEqual([...e.preexistingIds], [a.id, b.id]);
     assert.deepEqual([...e.candidateIds], []);
-    assert.match(e.message, new RegExp(`Keys ${a.id}, ${b.id} already carried this label before the request; they are not this create's and were left alone\\.`));
+    assert.match(
+      e.message,
+      new RegExp(`Keys ${a.id}, ${b.id} already carried this label before the request; they are not this create's and were left alone\\.`),
+    );
     assert.equal((e as { id?: unknown }).id, undefined, "no adoption");
-    assert.deepEqual(emu.keys().map((k) => k.id), [a.id, b.id], "no key made, none removed");
+    assert.deepEqual(
+      emu.keys().map((k) => k.id),
+      [a.id, b.id],
+      "no key made, none removed",
+    );
   });
 
   it("two keys already carry the label and the POST made a third: the third is adopted, the two are left alone", async () => {
@@ -490,7 +520,10 @@ describe("ambiguous create: what the listings show", function () {
     assert.ok(isAmbiguousCreateError(e2), e2.message);
     assert.equal(e2.recovery.step, "look");
     assert.match(e2.message, /failed ambiguously \(HTTP 500: Unable to create keys at this time\)/);
-    assert.match(e2.message, /Listing keys to look for it failed too \(Linode API error on GET \/object-storage\/keys: HTTP 503: Currently in maintenance mode\./);
+    assert.match(
+      e2.message,
+      /Listing keys to look for it failed too \(Linode API error on GET \/object-storage\/keys: HTTP 503: Currently in maintenance mode\./,
+    );
     assert.match(e2.message, new RegExp(`check the keys labelled "${LABEL}" yourself: \`npx linode-objkey untracked\``));
     assert.equal(emu.keys().length, 1, "no duplicate");
   });
@@ -598,13 +631,24 @@ describe("create safety: keys that already carry the label, under every create f
         summary.push({ fault, owner, outcome, revoked: revokedIds.join(",") || "-", tracked: state.size, orphans: orphans.length });
 
         assert.equal(new Set(ids).size, ids.length, `no two state entries on one key: ${ids}`);
-        assert.deepEqual(orphans.map((k) => k.id), [], "no orphan");
+        assert.deepEqual(
+          orphans.map((k) => k.id),
+          [],
+          "no orphan",
+        );
         if (owner === "replaced") assert.ok(!keys.some((k) => k.id === existing), "the replaced key is revoked once the new one exists");
         else {
-          assert.ok(keys.some((k) => k.id === existing), `the ${owner} key is still there`);
+          assert.ok(
+            keys.some((k) => k.id === existing),
+            `the ${owner} key is still there`,
+          );
           assert.ok(!revokedIds.includes(existing), `the ${owner} key was never revoked`);
         }
-        assert.equal(revokedIds.filter((id) => id === existing).length, owner === "replaced" ? 1 : 0, "DELETE sent at most once, and only for the replaced key");
+        assert.equal(
+          revokedIds.filter((id) => id === existing).length,
+          owner === "replaced" ? 1 : 0,
+          "DELETE sent at most once, and only for the replaced key",
+        );
         for (const v of state.values()) assert.equal(typeof v.outs.secret_key, "string", "every tracked key has its secret after the next up");
       });
     }

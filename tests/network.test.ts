@@ -20,7 +20,10 @@ import { resolveSettings } from "../provider/settings";
 import { calls, providerFor, rejection, stackConfig, withEmulator } from "./helpers";
 
 /** A stand-in server that answers as `handler` says, counting requests. */
-async function fakeApi(handler: http.RequestListener, tls?: { key: Buffer; cert: Buffer }): Promise<{ url: string; hits: () => number; close(): Promise<void> }> {
+async function fakeApi(
+  handler: http.RequestListener,
+  tls?: { key: Buffer; cert: Buffer },
+): Promise<{ url: string; hits: () => number; close(): Promise<void> }> {
   let hits = 0;
   const counted: http.RequestListener = (req, res) => {
     hits++;
@@ -110,8 +113,29 @@ describe("the network is not always the API (issue 7 §4)", function () {
 
   it("a self-signed certificate (an intercepting proxy) fails at once with a TLS message; a create is not ambiguous", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "objkey-tls-"));
-    execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1", "-days", "1", "-keyout", path.join(dir, "k.pem"), "-out", path.join(dir, "c.pem")], { stdio: "ignore" });
-    const api = await fakeApi((_req, res) => json(res, 200, {}), { key: fs.readFileSync(path.join(dir, "k.pem")), cert: fs.readFileSync(path.join(dir, "c.pem")) });
+    execFileSync(
+      "openssl",
+      [
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-subj",
+        "/CN=127.0.0.1",
+        "-days",
+        "1",
+        "-keyout",
+        path.join(dir, "k.pem"),
+        "-out",
+        path.join(dir, "c.pem"),
+      ],
+      { stdio: "ignore" },
+    );
+    const api = await fakeApi((_req, res) => json(res, 200, {}), {
+      key: fs.readFileSync(path.join(dir, "k.pem")),
+      cert: fs.readFileSync(path.join(dir, "c.pem")),
+    });
     fs.rmSync(dir, { recursive: true, force: true });
     try {
       const client = clientFor(api.url);
@@ -168,7 +192,11 @@ describe("the network is not always the API (issue 7 §4)", function () {
       ["linode-objkey:timeoutMs", " 5"],
     ];
     for (const [k, v] of bad) {
-      assert.throws(() => resolveSettings(stackConfig({ "linode:token": "t", [k]: v }), {}), (e: Error) => isObjectStorageKeyError(e, "settings") && e.message.includes(k), `${k}=${v}`);
+      assert.throws(
+        () => resolveSettings(stackConfig({ "linode:token": "t", [k]: v }), {}),
+        (e: Error) => isObjectStorageKeyError(e, "settings") && e.message.includes(k),
+        `${k}=${v}`,
+      );
     }
     assert.equal(resolveSettings(stackConfig({ "linode:token": "t", "linode-objkey:timeoutMs": String(2 ** 31 - 1) }), {}).timeoutMs, 2 ** 31 - 1);
   });
@@ -208,7 +236,10 @@ describe("the network is not always the API (issue 7 §4)", function () {
       const err = await rejection(() => clientFor(twice.url).listKeys());
       assert.match(err.message, /answered page 1 when page 2 of the key listing was asked/);
       assert.deepEqual(asked, ["1", "2"]);
-      assert.deepEqual((await clientFor(shifted.url).listKeys()).map((k) => k.id), [1, 2, 3]);
+      assert.deepEqual(
+        (await clientFor(shifted.url).listKeys()).map((k) => k.id),
+        [1, 2, 3],
+      );
     } finally {
       await twice.close();
       await shifted.close();
@@ -276,7 +307,10 @@ describe("the network is not always the API (issue 7 §4)", function () {
   });
 
   it("plain http:// is refused for any host but this machine: the token would cross the network in clear text", () => {
-    assert.throws(() => resolveSettings(stackConfig({ "linode:token": "t", "linode:url": "http://api.linode.com" }), {}), /plain http:\/\/ to api\.linode\.com: the token would cross the network in clear text/);
+    assert.throws(
+      () => resolveSettings(stackConfig({ "linode:token": "t", "linode:url": "http://api.linode.com" }), {}),
+      /plain http:\/\/ to api\.linode\.com: the token would cross the network in clear text/,
+    );
     assert.equal(resolveSettings(stackConfig({ "linode:token": "t", "linode:url": "http://127.0.0.1:8080" }), {}).baseUrl, "http://127.0.0.1:8080/v4");
     assert.equal(resolveSettings(stackConfig({ "linode:token": "t", "linode:url": "http://localhost:8080/" }), {}).baseUrl, "http://localhost:8080/v4");
   });
@@ -297,7 +331,11 @@ describe("the network is not always the API (issue 7 §4)", function () {
       assert.ok(!/ECONNRESET|may have created/.test(err.message), err.message);
       assert.match(err.message, /an unexpected error in the HTTP client \(TypeError|library bug near \[token\]/);
       assert.ok(!err.message.includes(emu.token), err.message);
-      assert.deepEqual(emu.requests.map((q) => q.method), ["GET"], "the POST never left");
+      assert.deepEqual(
+        emu.requests.map((q) => q.method),
+        ["GET"],
+        "the POST never left",
+      );
     } finally {
       http.Agent.prototype.createConnection = original;
       await emu.close();
@@ -306,7 +344,10 @@ describe("the network is not always the API (issue 7 §4)", function () {
 
   it("a token with a newline inside, spaces or non-ASCII characters is refused without echoing it; a trailing newline is trimmed", () => {
     for (const token of ["bad\ntoken-value", "bad token-value", "bad\u20actoken-value"]) {
-      assert.throws(() => resolveSettings(stackConfig({ "linode:token": token }), {}), (e: Error) => isObjectStorageKeyError(e, "settings") && !e.message.includes("token-value"));
+      assert.throws(
+        () => resolveSettings(stackConfig({ "linode:token": token }), {}),
+        (e: Error) => isObjectStorageKeyError(e, "settings") && !e.message.includes("token-value"),
+      );
     }
     assert.equal(resolveSettings(stackConfig({ "linode:token": "abc123\n" }), {}).token, "abc123");
   });

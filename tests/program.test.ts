@@ -198,9 +198,7 @@ describe("program under runtime mocks", () => {
       });
       // Values the mock made up, so the comparison above cannot pass by echoing inputs.
       assert.equal(resolved.unlimitedSecretKey, "SK-unlimited");
-      assert.deepEqual(resolved.limitedBucketAccess, [
-        { bucket_name: "example-bucket", permissions: "read_only", region: "us-east", cluster: "us-east-1" },
-      ]);
+      assert.deepEqual(resolved.limitedBucketAccess, [{ bucket_name: "example-bucket", permissions: "read_only", region: "us-east", cluster: "us-east-1" }]);
     });
 
     it("asks the engine to keep secret_key secret for each of the three keys", async () => {

@@ -36,7 +36,10 @@ describe("provider against the emulator", () => {
   describe("check", () => {
     it("fails before any API call and names each property", async () => {
       const r = await p.check({} as KeyInputs, { label: "x", bucket_access: [{ bucket_name: "b", permissions: "rw" }] } as unknown as KeyInputs);
-      assert.deepEqual(r.failures!.map((f) => f.property), ["label", "bucket_access[0].bucket_name", "bucket_access[0].permissions", "bucket_access[0].region"]);
+      assert.deepEqual(
+        r.failures!.map((f) => f.property),
+        ["label", "bucket_access[0].bucket_name", "bucket_access[0].permissions", "bucket_access[0].region"],
+      );
       assert.equal(emu.requests.length, 0);
     });
 
@@ -87,7 +90,9 @@ describe("provider against the emulator", () => {
     });
 
     it("surfaces the API's validation error with status, field and reason", async () => {
-      const err = await rejection(() => p.create({ label: "bad-region", bucket_access: [{ bucket_name: "b1b", permissions: "read_only", region: "xx-nowhere" }] }));
+      const err = await rejection(() =>
+        p.create({ label: "bad-region", bucket_access: [{ bucket_name: "b1b", permissions: "read_only", region: "xx-nowhere" }] }),
+      );
       assert.match(err.message, /HTTP 400/);
       assert.match(err.message, /\[bucket_access\[0\]\.region\] Region not found/);
       assert.equal(emu.keys().length, 0);
@@ -222,7 +227,10 @@ describe("provider against the emulator", () => {
     });
 
     it("rejects a malformed retry setting, naming it", () => {
-      assert.throws(() => resolveSettings(stackConfig({ "linode:token": "t", "linode-objkey:maxRetries": "many" }), {}), /maxRetries.*linode-objkey:maxRetries.*LINODE_MAX_RETRIES/);
+      assert.throws(
+        () => resolveSettings(stackConfig({ "linode:token": "t", "linode-objkey:maxRetries": "many" }), {}),
+        /maxRetries.*linode-objkey:maxRetries.*LINODE_MAX_RETRIES/,
+      );
     });
 
     it("sends a User-Agent naming the package and version", async () => {
@@ -255,7 +263,10 @@ describe("provider against the emulator", () => {
       const all = await client.listKeys(25);
       assert.equal(all.length, 60);
       assert.equal(new Set(all.map((k) => k.id)).size, 60);
-      assert.deepEqual(emu.requests.map((r) => r.query.page), ["1", "2", "3"]);
+      assert.deepEqual(
+        emu.requests.map((r) => r.query.page),
+        ["1", "2", "3"],
+      );
     });
 
     it("getObjectStorageKey(s) read with explicit settings and show [REDACTED] secrets", async () => {
@@ -265,7 +276,10 @@ describe("provider against the emulator", () => {
       assert.equal(one!.secret_key, "[REDACTED]");
       assert.equal(await getObjectStorageKey(999999, { token: emu.token, url: emu.url }), undefined);
       const all = await getObjectStorageKeys({ token: emu.token, url: emu.url });
-      assert.deepEqual(all.map((x) => x.id), [k.id]);
+      assert.deepEqual(
+        all.map((x) => x.id),
+        [k.id],
+      );
     });
   });
 });

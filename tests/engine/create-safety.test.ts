@@ -48,7 +48,11 @@ describe("engine: create safety (issue 7)", function () {
       assert.notEqual(state.deploy.id, String(foreign.id));
       assert.deepEqual(changes((await run.stack.up({ color: "never" })).summary), {}, "no change on the next up");
       await run.stack.destroy({ color: "never" });
-      assert.deepEqual(run.emu.keys().map((k) => k.id), [foreign.id], "the hand-made key is still there");
+      assert.deepEqual(
+        run.emu.keys().map((k) => k.id),
+        [foreign.id],
+        "the hand-made key is still there",
+      );
       assert.ok(!deletes(run).includes(foreign.id), "and was never sent a DELETE");
     } finally {
       await run.close();
@@ -62,7 +66,10 @@ describe("engine: create safety (issue 7)", function () {
       const first = await displayed((onOutput) => run.stack.up({ color: "never", onOutput }));
       const [made] = run.emu.keys();
       assert.equal(first.ok, false);
-      assert.match(first.out, new RegExp(`Pulumi now tracks key ${made.id} without its secret, and the next pulumi up replaces it with a new key and revokes ${made.id}`));
+      assert.match(
+        first.out,
+        new RegExp(`Pulumi now tracks key ${made.id} without its secret, and the next pulumi up replaces it with a new key and revokes ${made.id}`),
+      );
       assert.equal((await stateKeys(run)).k.id, String(made.id), "state tracks the key the failed create made");
 
       run.emu.clearRequests();
@@ -72,7 +79,11 @@ describe("engine: create safety (issue 7)", function () {
       assert.deepEqual(writes, ["POST 200", "DELETE 200"], "create before delete");
       assert.deepEqual(deletes(run), [made.id]);
       const state = await stateKeys(run);
-      assert.deepEqual(run.emu.keys().map((k) => String(k.id)), [state.k.id], "exactly the declared key");
+      assert.deepEqual(
+        run.emu.keys().map((k) => String(k.id)),
+        [state.k.id],
+        "exactly the declared key",
+      );
       assert.equal(typeof (await run.stack.outputs()).kSecret.value, "string");
       await run.stack.destroy({ color: "never" });
     } finally {
@@ -93,7 +104,11 @@ describe("engine: create safety (issue 7)", function () {
       assert.match(failed.out, new RegExp(`Keys ${old} already carried this label before the request`));
       await run.stack.up({ color: "never" });
       const state = await stateKeys(run);
-      assert.deepEqual(run.emu.keys().map((k) => String(k.id)), [state.k.id], "exactly the declared key, no orphan");
+      assert.deepEqual(
+        run.emu.keys().map((k) => String(k.id)),
+        [state.k.id],
+        "exactly the declared key, no orphan",
+      );
       const d = deletes(run);
       assert.equal(new Set(d).size, d.length, `no DELETE twice: ${d}`);
       assert.ok(d.includes(old), "the replaced key is revoked");
@@ -181,21 +196,32 @@ describe("engine: random faults on every request (issue 7)", function () {
       const orphans = live.filter((id) => !ids.includes(id) && !foreignIds.includes(id));
       const touched = run.emu.requests.filter((q) => q.method !== "GET" && foreignIds.some((id) => q.path.endsWith(`/${id}`)));
       console.log(`      chaos seed ${seed}: ${rounds.join("; ")}; faults ${JSON.stringify(proxy.stats)}`);
-      console.log(`      chaos: ${orphans.length} orphans, ${touched.length} requests on foreign keys, ${ids.length - new Set(ids).size} duplicate state entries; check up ${JSON.stringify(changes(check.summary))}`);
+      console.log(
+        `      chaos: ${orphans.length} orphans, ${touched.length} requests on foreign keys, ${ids.length - new Set(ids).size} duplicate state entries; check up ${JSON.stringify(changes(check.summary))}`,
+      );
       assert.ok(converged, `no up succeeded in 12 rounds (seed ${seed})`);
       assert.deepEqual(changes(check.summary), {}, "converged: a fault-free up changes nothing");
       assert.equal(Object.keys(state).length, N);
       assert.equal(new Set(ids).size, ids.length, "no two state entries on one key");
       assert.deepEqual(orphans, [], `orphans (seed ${seed})`);
-      assert.deepEqual(touched.map((q) => `${q.method} ${q.path}`), [], "no foreign key touched");
+      assert.deepEqual(
+        touched.map((q) => `${q.method} ${q.path}`),
+        [],
+        "no foreign key touched",
+      );
       for (const id of ids) assert.ok(live.includes(id), `tracked key ${id} is live`);
       for (const r of Object.values(state)) assert.equal(typeof r.outputs.secret_key, "object", "every tracked key has its (encrypted) secret");
 
       proxy.setRate(0.2);
       let destroyed = false;
-      for (let round = 1; round <= 12 && !destroyed; round++) destroyed = (await displayed(() => run.stack.destroy({ color: "never", continueOnError: true }))).ok;
+      for (let round = 1; round <= 12 && !destroyed; round++)
+        destroyed = (await displayed(() => run.stack.destroy({ color: "never", continueOnError: true }))).ok;
       assert.ok(destroyed, `destroy did not succeed in 12 rounds (seed ${seed})`);
-      assert.deepEqual(run.emu.keys().map((k) => k.id), foreignIds, "only the foreign keys remain, untouched");
+      assert.deepEqual(
+        run.emu.keys().map((k) => k.id),
+        foreignIds,
+        "only the foreign keys remain, untouched",
+      );
     } finally {
       await proxy?.close();
       await run.close();
@@ -212,21 +238,31 @@ describe("engine: after a killed pulumi up (issue 7 §6)", function () {
     const run = await engineRun({ stackName: "sigkill", spec, config: { ...QUICK, "linode-objkey:timeoutMs": "10000" } });
     try {
       run.emu.inject({ kind: "delay", ms: 1500, method: "POST", times: Infinity });
-      const up = run.stack.up({ color: "never", parallel: 4 }).then(() => "ok", (e: Error) => e);
+      const up = run.stack.up({ color: "never", parallel: 4 }).then(
+        () => "ok",
+        (e: Error) => e,
+      );
       await waitFor(() => run.emu.keys().length >= 6, 60000);
-      const killed = await execFileAsync("pkill", ["-KILL", "-e", "-f", "pulumi.* up .*--stack sigkill"]).then((r) => r.stdout, () => "");
+      const killed = await execFileAsync("pkill", ["-KILL", "-e", "-f", "pulumi.* up .*--stack sigkill"]).then(
+        (r) => r.stdout,
+        () => "",
+      );
       assert.match(killed, /killed/, "pkill found the pulumi up process");
       assert.notEqual(await up, "ok", "the up was killed");
       run.emu.clearFaults();
       await sleep(1600); // answers to the POSTs in flight go nowhere
 
       const env = { ...process.env, ...run.sb.envVars };
-      const pulumi = (...args: string[]) => execFileAsync(run.sb.pulumiBin, [...args, "--stack", "sigkill", "--non-interactive"], { cwd: run.sb.workDir, env, maxBuffer: 1 << 30 });
+      const pulumi = (...args: string[]) =>
+        execFileAsync(run.sb.pulumiBin, [...args, "--stack", "sigkill", "--non-interactive"], { cwd: run.sb.workDir, env, maxBuffer: 1 << 30 });
       await pulumi("cancel", "--yes").catch(() => undefined); // the file backend may hold a lock
       await run.stack.refresh({ color: "never", clearPendingCreates: true });
       await run.stack.up({ color: "never" });
       const tracked = Object.values(await stateKeys(run)).map((r) => Number(r.id));
-      const orphans = run.emu.keys().map((k) => k.id).filter((id) => !tracked.includes(id));
+      const orphans = run.emu
+        .keys()
+        .map((k) => k.id)
+        .filter((id) => !tracked.includes(id));
       console.log(`      SIGKILL: ${run.emu.keys().length} keys live after recovery, ${tracked.length} tracked, ${orphans.length} orphans (${orphans})`);
       assert.ok(orphans.length > 0, "the kill left orphans (the scenario is not vacuous)");
 
@@ -234,12 +270,24 @@ describe("engine: after a killed pulumi up (issue 7 §6)", function () {
       fs.writeFileSync(exportFile, (await pulumi("stack", "export")).stdout);
       const cli = path.resolve(__dirname, "../../provider/cli.js");
       const cliEnv = { ...process.env, LINODE_TOKEN: run.emu.token, LINODE_URL: run.emu.url };
-      const listed = JSON.parse((await execFileAsync(process.execPath, [cli, "untracked", "--state", exportFile, "--json"], { env: cliEnv })).stdout) as { id: number }[];
+      const listed = JSON.parse((await execFileAsync(process.execPath, [cli, "untracked", "--state", exportFile, "--json"], { env: cliEnv })).stdout) as {
+        id: number;
+      }[];
       assert.deepEqual(listed.map((k) => k.id).sort(), [...orphans].sort(), "untracked lists exactly the orphans");
-      const refused = await execFileAsync(process.execPath, [cli, "untracked", "--state", exportFile, "--revoke", String(tracked[0])], { env: cliEnv }).then(() => "accepted", (e: { stderr: string }) => e.stderr);
+      const refused = await execFileAsync(process.execPath, [cli, "untracked", "--state", exportFile, "--revoke", String(tracked[0])], { env: cliEnv }).then(
+        () => "accepted",
+        (e: { stderr: string }) => e.stderr,
+      );
       assert.match(refused, /not among the untracked keys/, "a tracked key is never revoked by the tool");
       await execFileAsync(process.execPath, [cli, "untracked", "--state", exportFile, "--revoke", orphans.join(",")], { env: cliEnv });
-      assert.deepEqual(run.emu.keys().map((k) => k.id).sort(), [...tracked].sort(), "the account holds exactly the stack's keys");
+      assert.deepEqual(
+        run.emu
+          .keys()
+          .map((k) => k.id)
+          .sort(),
+        [...tracked].sort(),
+        "the account holds exactly the stack's keys",
+      );
       await run.stack.destroy({ color: "never" });
       assert.equal(run.emu.keys().length, 0);
     } finally {

@@ -15,7 +15,13 @@ describe("engine: ObjectStorageKey.get", function () {
       const program = async () => {
         const { ObjectStorageKey } = require("../../provider") as typeof import("../../provider");
         const key = ObjectStorageKey.get("external", String(existing.id));
-        return { label: key.label, accessKey: key.access_key, limited: key.limited, regions: key.regions, hasSecret: key.secret_key.apply((s) => s !== undefined) };
+        return {
+          label: key.label,
+          accessKey: key.access_key,
+          limited: key.limited,
+          regions: key.regions,
+          hasSecret: key.secret_key.apply((s) => s !== undefined),
+        };
       };
       const stack = await inlineStack(sb, "get", "objkey-get-test", program, {
         "linode:token": { value: emu.token, secret: true },
@@ -35,7 +41,11 @@ describe("engine: ObjectStorageKey.get", function () {
       assert.deepEqual(out.regions.value, ["us-east"]);
       assert.equal(out.hasSecret.value, false, "Linode shows a secret only when it creates a key");
       await stack.destroy({ color: "never" });
-      assert.deepEqual(emu.keys().map((k) => k.id), [existing.id], "destroy leaves a key read with get alone");
+      assert.deepEqual(
+        emu.keys().map((k) => k.id),
+        [existing.id],
+        "destroy leaves a key read with get alone",
+      );
       assert.ok(!emu.requests.some((r) => r.method === "DELETE"));
     } finally {
       sb.cleanup();

@@ -103,7 +103,13 @@ export async function stateKeys(run: EngineRun): Promise<Record<string, { id: st
   });
   const dep = JSON.parse(stdout) as { deployment: { resources?: unknown[] } };
   const out: Record<string, { id: string; inputs: Record<string, unknown>; outputs: Record<string, unknown> }> = {};
-  for (const r of (dep.deployment.resources ?? []) as { type: string; urn: string; id: string; inputs: Record<string, unknown>; outputs: Record<string, unknown> }[]) {
+  for (const r of (dep.deployment.resources ?? []) as {
+    type: string;
+    urn: string;
+    id: string;
+    inputs: Record<string, unknown>;
+    outputs: Record<string, unknown>;
+  }[]) {
     if (r.type.endsWith(":ObjectStorageKey")) out[r.urn.split("::").pop()!] = r;
   }
   return out;

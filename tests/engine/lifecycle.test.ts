@@ -15,7 +15,11 @@ describe("engine: the key lifecycle under a real pulumi CLI", function () {
   let run: EngineRun;
   const secrets = new Set<string>();
   const collectSecrets = () => run.emu.keys().forEach((k) => secrets.add(k.secret_key));
-  const labels = () => run.emu.keys().map((k) => k.label).sort();
+  const labels = () =>
+    run.emu
+      .keys()
+      .map((k) => k.label)
+      .sort();
   // Most steps run at the default verbosity; some with the most verbose logging (VERBOSE).
   const up = async (name: string, verbose = false) => {
     const r = await timed(timings, name, () => run.stack.up(run.watch(name, verbose ? VERBOSE : { color: "never" })));
@@ -62,9 +66,13 @@ describe("engine: the key lifecycle under a real pulumi CLI", function () {
   it("2. a second up, preview --expect-no-changes and refresh --expect-no-changes change nothing", async () => {
     const r = await up("second up");
     assert.deepEqual(changes(r.summary), {});
-    const p = await timed(timings, "preview --expect-no-changes (verbose)", () => run.stack.preview(run.watch("preview --expect-no-changes", { ...VERBOSE, expectNoChanges: true })));
+    const p = await timed(timings, "preview --expect-no-changes (verbose)", () =>
+      run.stack.preview(run.watch("preview --expect-no-changes", { ...VERBOSE, expectNoChanges: true })),
+    );
     run.record(p, true);
-    const f = await timed(timings, "refresh --expect-no-changes (verbose)", () => run.stack.refresh(run.watch("refresh --expect-no-changes", { ...VERBOSE, expectNoChanges: true })));
+    const f = await timed(timings, "refresh --expect-no-changes (verbose)", () =>
+      run.stack.refresh(run.watch("refresh --expect-no-changes", { ...VERBOSE, expectNoChanges: true })),
+    );
     run.record(f, true);
     assert.deepEqual(changes(f.summary), {});
   });
@@ -80,7 +88,10 @@ describe("engine: the key lifecycle under a real pulumi CLI", function () {
       );
       assert.ok(err, "preview failed");
       assert.match(err.message, /resource 'regional': property label value \{x\} has a problem: must be 3 to 50 characters long/);
-      assert.match(err.message, /resource 'regional': property bucket_access\[0\]\.permissions value .* has a problem: must be "read_only" or "read_write", not "write"/);
+      assert.match(
+        err.message,
+        /resource 'regional': property bucket_access\[0\]\.permissions value .* has a problem: must be "read_only" or "read_write", not "write"/,
+      );
       assert.equal(run.emu.requests.length, 0);
     } finally {
       run.spec.regional = saved;
@@ -96,7 +107,10 @@ describe("engine: the key lifecycle under a real pulumi CLI", function () {
     const after = await outputs();
     assert.equal(after.unlimitedId, before.unlimitedId);
     assert.equal(after.unlimitedSecret, before.unlimitedSecret);
-    assert.deepEqual(run.emu.requests.filter((q) => q.method !== "GET").map((q) => [q.method, q.body]), [["PUT", { label: "e2e-unlimited-renamed" }]]);
+    assert.deepEqual(
+      run.emu.requests.filter((q) => q.method !== "GET").map((q) => [q.method, q.body]),
+      [["PUT", { label: "e2e-unlimited-renamed" }]],
+    );
   });
 
   it("4. a bucket_access change replaces the key, creating the new one before revoking the old", async () => {
@@ -110,7 +124,10 @@ describe("engine: the key lifecycle under a real pulumi CLI", function () {
     assert.notEqual(after.limitedSecret, before.limitedSecret);
     const writes = run.emu.requests.filter((q) => q.method !== "GET").map((q) => `${q.method} ${q.path}`);
     assert.deepEqual(writes, ["POST /v4/object-storage/keys", `DELETE /v4/object-storage/keys/${before.limitedId}`]);
-    assert.equal(run.emu.keys().some((k) => String(k.id) === before.limitedId), false);
+    assert.equal(
+      run.emu.keys().some((k) => String(k.id) === before.limitedId),
+      false,
+    );
     assert.equal(run.emu.keys().find((k) => String(k.id) === after.limitedId)!.bucket_access![0].permissions, "read_write");
   });
 
@@ -199,9 +216,15 @@ describe("engine: the key lifecycle under a real pulumi CLI", function () {
       ...filesUnder(run.sb.dir).map((f) => ({ name: f.file, bytes: f.bytes })),
       { name: "emulator request log (bodies, headers without Authorization)", bytes: Buffer.from(JSON.stringify(run.emu.requests)) },
     ];
-    const hits = sources.flatMap((s) => needles().filter((n) => s.bytes.includes(n)).map((n) => `${s.name} holds ${nameOf(n)}`));
+    const hits = sources.flatMap((s) =>
+      needles()
+        .filter((n) => s.bytes.includes(n))
+        .map((n) => `${s.name} holds ${nameOf(n)}`),
+    );
     const bytes = sources.reduce((n, s) => n + s.bytes.length, 0);
-    console.log(`      secret scan (default verbosity output, sandbox files, requests): ${sources.length} sources, ${bytes} bytes, ${needles().length} needles, ${hits.length} hits`);
+    console.log(
+      `      secret scan (default verbosity output, sandbox files, requests): ${sources.length} sources, ${bytes} bytes, ${needles().length} needles, ${hits.length} hits`,
+    );
     assert.deepEqual(hits, []);
   });
 
@@ -211,12 +234,17 @@ describe("engine: the key lifecycle under a real pulumi CLI", function () {
       const text = JSON.stringify(event);
       const kind = severityOf(event) ? `${severityOf(event)} diagnostic` : Object.keys(event).find((k) => k.endsWith("Event"));
       const what = event.diagnosticEvent ? `: ${masked(event.diagnosticEvent.message).slice(0, 90)}` : "";
-      return needles().filter((n) => text.includes(n)).map((n) => `${op}: ${kind} holds ${nameOf(n)}${what}`);
+      return needles()
+        .filter((n) => text.includes(n))
+        .map((n) => `${op}: ${kind} holds ${nameOf(n)}${what}`);
     });
 
   it("8c. the engine events of every up, preview, refresh and destroy (onEvent, --event-log) hold no secret, below debug", async () => {
     const ops = [...new Set(run.events.map((e) => e.op))];
-    assert.ok(ops.length >= 10 && ops.includes("destroy") && ops.some((o) => o.startsWith("preview")) && ops.some((o) => o.startsWith("refresh")), `events recorded for: ${ops.join(", ")}`);
+    assert.ok(
+      ops.length >= 10 && ops.includes("destroy") && ops.some((o) => o.startsWith("preview")) && ops.some((o) => o.startsWith("refresh")),
+      `events recorded for: ${ops.join(", ")}`,
+    );
     const hits = eventHits((e) => severityOf(e.event) !== "debug");
     console.log(`      secret scan (engine events, all but debug): ${run.events.length} events of ${ops.length} operations, ${hits.length} hits`);
     assert.deepEqual(hits, []);
@@ -241,6 +269,9 @@ describe("engine: the key lifecycle under a real pulumi CLI", function () {
       `      secret scan (-v=11 --debug --logflow output): ${verboseLines.length} lines, ${Buffer.byteLength(verboseLines.join("\n"))} bytes; ` +
         `${leaks.length} lines hold a needle, all in Pulumi's own RPC debug logs: ${ours.length === 0}`,
     );
-    assert.deepEqual(ours.map((l) => masked(l).slice(0, 120)), []);
+    assert.deepEqual(
+      ours.map((l) => masked(l).slice(0, 120)),
+      [],
+    );
   });
 });

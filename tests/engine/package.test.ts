@@ -55,54 +55,63 @@ const automation = require("@pulumi/pulumi/automation");
 `;
 
 describe("engine: the package as users get it, and upgrades", function () {
-  for (const pulumiVersion of [PULUMI_VERSION, OLDEST_PULUMI]) it(`11. npm pack, install into a fresh project outside the repo with @pulumi/pulumi ${pulumiVersion}: up, update, replace, destroy`, async () => {
-    const emu = await startEmulator();
-    const fresh = fs.mkdtempSync(path.join(os.tmpdir(), "objkey-fresh-"));
-    const sb = await createSandbox({ projectName: "objkey-fresh", modulesFrom: fresh, prefix: "objkey-packed-" });
-    try {
-      const tarball = packThisPackage(fresh);
-      fs.writeFileSync(path.join(fresh, "package.json"), JSON.stringify({ name: "objkey-fresh", private: true }));
-      execFileSync("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", tarball, `@pulumi/pulumi@${pulumiVersion}`], { cwd: fresh, stdio: "pipe" });
-      fs.writeFileSync(path.join(fresh, "run.js"), FRESH_PROGRAM);
-      // Asynchronously: the emulator answers from this process's event loop.
-      const { stdout: out } = await execFileAsync(process.execPath, ["run.js"], {
-        cwd: fresh,
-        encoding: "utf8",
-        timeout: 300000,
-        env: {
-          ...process.env,
-          SANDBOX_ENV: JSON.stringify(sb.envVars),
-          PULUMI_ROOT: path.dirname(path.dirname(sb.pulumiBin)),
-          WORK_DIR: sb.workDir,
-          EMU_URL: emu.url,
-          EMU_TOKEN: emu.token,
-        },
-      });
-      const result = JSON.parse(out.trim().split("\n").pop()!) as {
-        created: Record<string, number>;
-        previewChanges: Record<string, number>;
-        updated: Record<string, number>;
-        replaced: Record<string, number>;
-        providerBytes: number;
-        provider: string;
-      };
-      console.log(`      installed package: __provider is ${result.providerBytes} bytes per copy (captured by reference: ${/require\("pulumi-linode-objkey/.test(result.provider)})`);
-      assert.equal(result.created.create, 3);
-      assert.deepEqual(Object.keys(result.previewChanges).filter((k) => k !== "same"), []);
-      assert.match(result.provider, /require\("pulumi-linode-objkey\/engine"\)/, "code in node_modules is captured by reference");
-      assert.ok(result.providerBytes <= 1024, `__provider is ${result.providerBytes} bytes per copy; at most 1 KB when installed`);
-      assert.equal(result.updated.update, 1, "a label change updates in place");
-      assert.equal(result.replaced.replace, 1, "a bucket_access change replaces");
-      assert.equal(emu.keys().length, 0, "destroy revoked every key");
-      assert.equal(emu.requests.filter((r) => r.method === "PUT").length, 1);
-      assert.equal(emu.requests.filter((r) => r.method === "POST").length, 3, "two creates and the replacement");
-      assert.equal(emu.requests.filter((r) => r.method === "DELETE").length, 3, "the replaced key and the two at destroy");
-    } finally {
-      sb.cleanup();
-      fs.rmSync(fresh, { recursive: true, force: true });
-      await emu.close();
-    }
-  });
+  for (const pulumiVersion of [PULUMI_VERSION, OLDEST_PULUMI])
+    it(`11. npm pack, install into a fresh project outside the repo with @pulumi/pulumi ${pulumiVersion}: up, update, replace, destroy`, async () => {
+      const emu = await startEmulator();
+      const fresh = fs.mkdtempSync(path.join(os.tmpdir(), "objkey-fresh-"));
+      const sb = await createSandbox({ projectName: "objkey-fresh", modulesFrom: fresh, prefix: "objkey-packed-" });
+      try {
+        const tarball = packThisPackage(fresh);
+        fs.writeFileSync(path.join(fresh, "package.json"), JSON.stringify({ name: "objkey-fresh", private: true }));
+        execFileSync("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", tarball, `@pulumi/pulumi@${pulumiVersion}`], {
+          cwd: fresh,
+          stdio: "pipe",
+        });
+        fs.writeFileSync(path.join(fresh, "run.js"), FRESH_PROGRAM);
+        // Asynchronously: the emulator answers from this process's event loop.
+        const { stdout: out } = await execFileAsync(process.execPath, ["run.js"], {
+          cwd: fresh,
+          encoding: "utf8",
+          timeout: 300000,
+          env: {
+            ...process.env,
+            SANDBOX_ENV: JSON.stringify(sb.envVars),
+            PULUMI_ROOT: path.dirname(path.dirname(sb.pulumiBin)),
+            WORK_DIR: sb.workDir,
+            EMU_URL: emu.url,
+            EMU_TOKEN: emu.token,
+          },
+        });
+        const result = JSON.parse(out.trim().split("\n").pop()!) as {
+          created: Record<string, number>;
+          previewChanges: Record<string, number>;
+          updated: Record<string, number>;
+          replaced: Record<string, number>;
+          providerBytes: number;
+          provider: string;
+        };
+        console.log(
+          `      installed package: __provider is ${result.providerBytes} bytes per copy (captured by reference: ${/require\("pulumi-linode-objkey/.test(result.provider)})`,
+        );
+        assert.equal(result.created.create, 3);
+        assert.deepEqual(
+          Object.keys(result.previewChanges).filter((k) => k !== "same"),
+          [],
+        );
+        assert.match(result.provider, /require\("pulumi-linode-objkey\/engine"\)/, "code in node_modules is captured by reference");
+        assert.ok(result.providerBytes <= 1024, `__provider is ${result.providerBytes} bytes per copy; at most 1 KB when installed`);
+        assert.equal(result.updated.update, 1, "a label change updates in place");
+        assert.equal(result.replaced.replace, 1, "a bucket_access change replaces");
+        assert.equal(emu.keys().length, 0, "destroy revoked every key");
+        assert.equal(emu.requests.filter((r) => r.method === "PUT").length, 1);
+        assert.equal(emu.requests.filter((r) => r.method === "POST").length, 3, "two creates and the replacement");
+        assert.equal(emu.requests.filter((r) => r.method === "DELETE").length, 3, "the replaced key and the two at destroy");
+      } finally {
+        sb.cleanup();
+        fs.rmSync(fresh, { recursive: true, force: true });
+        await emu.close();
+      }
+    });
 
   it("12. an upgrade: a stack made by one build, then up with changed provider code: no perpetual diff, destroy works", async () => {
     let version = "v1";

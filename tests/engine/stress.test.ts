@@ -14,11 +14,15 @@ function manyKeys(prefix: string, n: number): Record<string, ObjectStorageKeyArg
   return spec;
 }
 
-
 /** Asserts the emulator holds exactly the declared labels, once each, and state agrees. */
 async function assertConverged(run: EngineRun): Promise<void> {
-  const declared = Object.values(run.spec).map((a) => a.label as string).sort();
-  const held = run.emu.keys().map((k) => k.label).sort();
+  const declared = Object.values(run.spec)
+    .map((a) => a.label as string)
+    .sort();
+  const held = run.emu
+    .keys()
+    .map((k) => k.label)
+    .sort();
   assert.deepEqual(held, declared, "the emulator holds exactly the declared keys, no duplicate, no orphan");
   const state = await stateKeys(run);
   assert.deepEqual(Object.keys(state).sort(), Object.keys(run.spec).sort());
@@ -34,7 +38,10 @@ describe("engine: faults and load", function () {
       config: { "linode-objkey:timeoutMs": "800", "linode-objkey:maxRetries": "1", "linode:minRetryDelayMs": "50", "linode:maxRetryDelayMs": "200" },
     });
     try {
-      const up = run.stack.up({ color: "never", parallel: 4 }).then(() => "ok", (e: Error) => e);
+      const up = run.stack.up({ color: "never", parallel: 4 }).then(
+        () => "ok",
+        (e: Error) => e,
+      );
       await waitFor(() => run.emu.keys().length >= 5, 60000);
       run.emu.pause();
       await new Promise((r) => setTimeout(r, 3000));
@@ -61,7 +68,10 @@ describe("engine: faults and load", function () {
     try {
       run.emu.inject({ kind: "delay", ms: 400, method: "POST", times: Infinity });
       const abort = new AbortController();
-      const up = run.stack.up({ color: "never", parallel: 2, signal: abort.signal }).then(() => "ok", (e: Error) => e);
+      const up = run.stack.up({ color: "never", parallel: 2, signal: abort.signal }).then(
+        () => "ok",
+        (e: Error) => e,
+      );
       await waitFor(() => run.emu.keys().length >= 3, 60000);
       abort.abort();
       const first = await up;
@@ -109,7 +119,9 @@ describe("engine: faults and load", function () {
 
       // The limit allows `limit` writes per window, so n writes need at least ceil(n/limit)-1 full windows.
       const minimumMs = (Math.ceil(n / limit) - 1) * windowMs;
-      console.log(`      load: up of ${n} keys took ${upMs} ms (limit allows at best ${minimumMs} ms; ratio ${(upMs / minimumMs).toFixed(2)}), ${upLimited} answers were 429; __provider ${providerBytes} bytes per copy`);
+      console.log(
+        `      load: up of ${n} keys took ${upMs} ms (limit allows at best ${minimumMs} ms; ratio ${(upMs / minimumMs).toFixed(2)}), ${upLimited} answers were 429; __provider ${providerBytes} bytes per copy`,
+      );
       console.log(`      load: destroy of ${n} keys took ${destroyMs} ms (${run.emu.stats.rateLimited - upLimited} answers were 429)`);
     } finally {
       await run.close();

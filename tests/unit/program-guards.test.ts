@@ -6,10 +6,15 @@ import { omitResponsesFromDebugLog, refusePlainToken, withoutResponse } from "..
 
 describe("program guards", () => {
   it("drops the response from the SDK's RegisterResource/ReadResource debug lines, and nothing else", () => {
-    const line = "RegisterResource RPC finished: resource:k[pulumi-nodejs:dynamic/linode:ObjectStorageKey]; err: null, resp: secret_key,,4dab,value,SECRETVALUE";
-    assert.equal(withoutResponse(line), "RegisterResource RPC finished: resource:k[pulumi-nodejs:dynamic/linode:ObjectStorageKey]; err: null, resp: (omitted by pulumi-linode-objkey: it holds secret values)");
+    const line =
+      "RegisterResource RPC finished: resource:k[pulumi-nodejs:dynamic/linode:ObjectStorageKey]; err: null, resp: secret_key,,4dab,value,SECRETVALUE";
+    assert.equal(
+      withoutResponse(line),
+      "RegisterResource RPC finished: resource:k[pulumi-nodejs:dynamic/linode:ObjectStorageKey]; err: null, resp: (omitted by pulumi-linode-objkey: it holds secret values)",
+    );
     assert.ok(!withoutResponse(line.replace("Register", "Read")).includes("SECRETVALUE"));
-    for (const other of ["RegisterResource RPC prepared: resource:k", "some line, resp: kept", "RegisterResource RPC finished: x; err: null"]) assert.equal(withoutResponse(other), other);
+    for (const other of ["RegisterResource RPC prepared: resource:k", "some line, resp: kept", "RegisterResource RPC finished: x; err: null"])
+      assert.equal(withoutResponse(other), other);
   });
 
   it("wraps pulumi.log.debug once, so response lines reach the engine without their response", () => {

@@ -58,12 +58,18 @@ describe("client: the retry rule", () => {
 
   it("backs off exponentially from min, never above max, never below half the step", () => {
     fc.assert(
-      fc.property(fc.nat(20), fc.integer({ min: 1, max: 5000 }), fc.integer({ min: 0, max: 100000 }), fc.double({ min: 0, max: 1, noNaN: true }), (attempt, min, extra, r) => {
-        const max = min + extra;
-        const ceiling = Math.min(max, min * 2 ** attempt);
-        const wait = backoffMs(attempt, min, max, () => r);
-        return wait <= Math.ceil(ceiling) && wait >= Math.floor(ceiling / 2);
-      }),
+      fc.property(
+        fc.nat(20),
+        fc.integer({ min: 1, max: 5000 }),
+        fc.integer({ min: 0, max: 100000 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (attempt, min, extra, r) => {
+          const max = min + extra;
+          const ceiling = Math.min(max, min * 2 ** attempt);
+          const wait = backoffMs(attempt, min, max, () => r);
+          return wait <= Math.ceil(ceiling) && wait >= Math.floor(ceiling / 2);
+        },
+      ),
     );
   });
 });
