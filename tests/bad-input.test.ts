@@ -8,7 +8,7 @@ import { strict as assert } from "node:assert";
 import type { Emulator } from "../emulator/server";
 import type { ObjectStorageKeyProvider } from "../provider/provider";
 import type { KeyInputs } from "../provider/codecs";
-import { printTable, providerFor, withEmulator } from "./helpers";
+import { printTable, withProvider } from "./helpers";
 
 const LABEL = "valid-label";
 /** A valid bucket_access entry, with overrides. */
@@ -143,15 +143,12 @@ const show = (v: unknown) =>
   abbreviate(visible(JSON.stringify(v, (_k, x) => (Array.isArray(x) && x.length > 3 ? [...x.slice(0, 2), `…${x.length - 2} more`] : x))), 60);
 
 describe("check rejects bad input before any API call", () => {
-  const ctx = withEmulator();
+  const ctx = withProvider();
   let emu: Emulator;
   let p: ObjectStorageKeyProvider;
   const printed: Printed[] = [];
 
-  beforeEach(async () => {
-    emu = ctx.emu;
-    p = await providerFor(emu);
-  });
+  beforeEach(() => ({ emu, p } = ctx));
   after(() =>
     printTable(
       `Bad inputs: ${TABLE.length} rows`,
@@ -213,13 +210,10 @@ const ACCEPTED: { name: string; input: Record<string, unknown>; inputs: Record<s
 ];
 
 describe("check accepts what the live API accepts, before any API call", () => {
-  const ctx = withEmulator();
+  const ctx = withProvider();
   let emu: Emulator;
   let p: ObjectStorageKeyProvider;
-  beforeEach(async () => {
-    emu = ctx.emu;
-    p = await providerFor(emu);
-  });
+  beforeEach(() => ({ emu, p } = ctx));
 
   for (const a of ACCEPTED) {
     it(`${a.name} → accepted, no request`, async () => {

@@ -12,7 +12,7 @@ import type { ApiKey as EmuKey } from "../emulator/store";
 import { getObjectStorageKeys, isAmbiguousCreateError } from "../provider";
 import type { ObjectStorageKeyProvider } from "../provider/provider";
 import type { KeyInputs, KeyOutputs } from "../provider/codecs";
-import { FAST_RETRIES, calls, printTable, providerFor, rejection, sleep, withEmulator } from "./helpers";
+import { FAST_RETRIES, calls, printTable, providerFor, rejection, sleep, withProvider } from "./helpers";
 
 /** The client's per-request timeout for these tests; the "slow" fault answers well after it. */
 const TIMEOUT_MS = 300;
@@ -197,16 +197,13 @@ interface Run {
 
 describe("fault matrix: every fault × every operation", function () {
   this.timeout(20000);
-  const ctx = withEmulator();
+  const ctx = withProvider(SETTINGS);
   let emu: Emulator;
   let p: ObjectStorageKeyProvider;
   const results: CellResult[] = [];
 
   after(() => printMatrix(results));
-  beforeEach(async () => {
-    emu = ctx.emu;
-    p = await providerFor(emu, SETTINGS);
-  });
+  beforeEach(() => ({ emu, p } = ctx));
 
   /** A key the provider created and "Pulumi" tracks in state (not counted as an orphan). */
   async function tracked(): Promise<{ id: string; outs: KeyOutputs }> {
@@ -424,12 +421,9 @@ describe("ambiguous create: what the listings show", function () {
   const LABEL = "shared-label";
   const rows: { case: string; requests: string; recovery: string; adopted: string; keys: number }[] = [];
 
-  const ctx = withEmulator();
+  const ctx = withProvider(SETTINGS);
   after(() => printTable("Ambiguous creates", rows));
-  beforeEach(async () => {
-    emu = ctx.emu;
-    p = await providerFor(emu, SETTINGS);
-  });
+  beforeEach(() => ({ emu, p } = ctx));
 
   const create = () => p.create({ label: LABEL, __provider: "provider-code" } as unknown as KeyInputs);
   const row = (name: string, e: Error) =>
@@ -566,12 +560,9 @@ describe("create safety: keys that already carry the label, under every create f
   const LABEL = "ci-deploy";
   const summary: { fault: string; owner: string; outcome: string; revoked: string; tracked: number; orphans: number }[] = [];
 
-  const ctx = withEmulator();
+  const ctx = withProvider(SETTINGS);
   after(() => printTable("Create safety (key that already carries the label × create fault; next up played)", summary));
-  beforeEach(async () => {
-    emu = ctx.emu;
-    p = await providerFor(emu, SETTINGS);
-  });
+  beforeEach(() => ({ emu, p } = ctx));
 
   type Owner = "foreign" | "sibling" | "replaced";
   const OWNERS: Owner[] = ["foreign", "sibling", "replaced"];

@@ -81,3 +81,33 @@ export function withEmulator(opts?: EmulatorOptions): { readonly emu: Emulator }
     },
   };
 }
+
+/**
+ * {@link withEmulator} plus a fresh provider configured for it before each test (`settings` are
+ * stack config added to the token, URL and {@link FAST_RETRIES}).
+ */
+export function withProvider(settings: Record<string, string> = {}, opts?: EmulatorOptions): { readonly emu: Emulator; readonly p: ObjectStorageKeyProvider } {
+  const ctx = withEmulator(opts);
+  let p: ObjectStorageKeyProvider | undefined;
+  beforeEach(async () => {
+    p = await providerFor(ctx.emu, settings);
+  });
+  return {
+    get emu(): Emulator {
+      return ctx.emu;
+    },
+    get p(): ObjectStorageKeyProvider {
+      if (!p) throw new Error("withProvider: read .p inside a test or hook");
+      return p;
+    },
+  };
+}
+
+/** The legacy cluster ids the live API reports (reference notes §8), with their regions. */
+export const LIVE_CLUSTERS: readonly (readonly [string, string])[] = [
+  ["us-east-1", "us-east"],
+  ["us-iad-1", "us-iad"],
+  ["in-maa-1", "in-maa"],
+  ["se-sto-1", "se-sto"],
+  ["us-lax-1", "us-lax"],
+];

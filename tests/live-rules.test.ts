@@ -8,7 +8,7 @@ import { LIVE_ENDPOINTS } from "../emulator/catalogue";
 import { Emulator, EmulatorOptions, startEmulator } from "../emulator/server";
 import type { ObjectStorageKeyProvider } from "../provider/provider";
 import type { KeyInputs, KeyOutputs } from "../provider/codecs";
-import { calls, providerFor, withEmulator } from "./helpers";
+import { LIVE_CLUSTERS, calls, providerFor, withProvider } from "./helpers";
 
 /** check, then create, as the engine runs them; returns the checked inputs, id and outputs. */
 async function checkAndCreate(p: ObjectStorageKeyProvider, raw: Record<string, unknown>) {
@@ -21,13 +21,10 @@ async function checkAndCreate(p: ObjectStorageKeyProvider, raw: Record<string, u
 const writes = (emu: Emulator) => emu.requests.filter((r) => r.method !== "GET").map((r) => [r.method, r.body]);
 
 describe("live rules through the provider", () => {
-  const ctx = withEmulator();
+  const ctx = withProvider();
   let emu: Emulator;
   let p: ObjectStorageKeyProvider;
-  beforeEach(async () => {
-    emu = ctx.emu;
-    p = await providerFor(emu);
-  });
+  beforeEach(() => ({ emu, p } = ctx));
 
   it("1. regions that leave out a bucket's region: created as declared, outputs show both, no diff after create or read", async () => {
     const raw = { label: "union-key", regions: ["us-east"], bucket_access: [{ bucket_name: "iad-bucket", permissions: "read_only", region: "us-iad" }] };
@@ -101,13 +98,7 @@ describe("live rules through the provider", () => {
   });
 
   it("6. the legacy clusters live reports are sent as their regions and compare equal to the API's answer", async () => {
-    for (const [cluster, region] of [
-      ["us-east-1", "us-east"],
-      ["us-iad-1", "us-iad"],
-      ["in-maa-1", "in-maa"],
-      ["se-sto-1", "se-sto"],
-      ["us-lax-1", "us-lax"],
-    ]) {
+    for (const [cluster, region] of LIVE_CLUSTERS) {
       emu.clearRequests();
       const raw = { label: `cluster-${region}`, bucket_access: [{ bucket_name: "legacy", permissions: "read_only", cluster }] };
       const { id, inputs, outs } = await checkAndCreate(p, raw);

@@ -6,18 +6,15 @@ import { createKeysClient } from "../provider/client";
 import { USER_AGENT } from "../provider/transport";
 import type { KeyInputs, KeyOutputs } from "../provider/codecs";
 import { resolveSettings } from "../provider/settings";
-import { calls, providerFor, rejection, stackConfig, withEmulator } from "./helpers";
+import { calls, providerFor, rejection, stackConfig, withProvider } from "./helpers";
 import { UNKNOWN } from "../provider/rules";
 
 describe("provider against the emulator", () => {
   let emu: Emulator;
   let p: ObjectStorageKeyProvider;
 
-  const ctx = withEmulator();
-  beforeEach(async () => {
-    emu = ctx.emu;
-    p = await providerFor(emu);
-  });
+  const ctx = withProvider();
+  beforeEach(() => ({ emu, p } = ctx));
 
   /** The body of the one POST the emulator saw. */
   function postBody(): unknown {

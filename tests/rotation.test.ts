@@ -8,7 +8,7 @@ import type { Emulator } from "../emulator/server";
 import type { ObjectStorageKeyProvider } from "../provider/provider";
 import type { KeyInputs, KeyOutputs } from "../provider/codecs";
 import { isObjectStorageKeyError } from "../provider/errors";
-import { calls, providerFor, rejection, withEmulator } from "./helpers";
+import { calls, rejection, withProvider } from "./helpers";
 
 const NOW = "LINODE_OBJKEY_NOW";
 
@@ -17,11 +17,8 @@ describe("rotation: provider against the emulator", () => {
   let p: ObjectStorageKeyProvider;
   const saved = process.env[NOW];
 
-  const ctx = withEmulator();
-  beforeEach(async () => {
-    emu = ctx.emu;
-    p = await providerFor(emu);
-  });
+  const ctx = withProvider();
+  beforeEach(() => ({ emu, p } = ctx));
   afterEach(() => {
     if (saved === undefined) delete process.env[NOW];
     else process.env[NOW] = saved;

@@ -1,4 +1,5 @@
 import { strict as assert } from "node:assert";
+import { LIVE_CLUSTERS } from "../helpers";
 import fc from "fast-check";
 import { codecs } from "../../provider/codecs";
 import {
@@ -74,15 +75,7 @@ describe("rules: check (validateInputs)", () => {
   it("accepts region ids that end in a digit and maps legacy clusters by stripping -<number>", () => {
     assert.deepEqual(failuresOf({ label: "abc", bucket_access: [{ bucket_name: "bkt", permissions: "read_only", region: "de-fra-2" }] }), []);
     // The cluster ids live reports (reference §8), and "" for regions that never had one.
-    for (const [cluster, region] of [
-      ["us-east-1", "us-east"],
-      ["us-iad-1", "us-iad"],
-      ["in-maa-1", "in-maa"],
-      ["se-sto-1", "se-sto"],
-      ["us-lax-1", "us-lax"],
-      ["", ""],
-    ])
-      assert.equal(clusterToRegion(cluster), region, cluster);
+    for (const [cluster, region] of [...LIVE_CLUSTERS, ["", ""]]) assert.equal(clusterToRegion(cluster), region, cluster);
     assert.equal(clusterToRegion("us-ord-10"), "us-ord");
     assert.equal(clusterToRegion("de-fra-2-1"), "de-fra-2");
   });
