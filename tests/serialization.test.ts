@@ -38,6 +38,23 @@ const REQUIRE_FROM_STRING = require.resolve("require-from-string", { paths: [PUL
 const requireFromString = require(REQUIRE_FROM_STRING) as (code: string) => { handler(): unknown };
 
 /** Serializes a provider exactly as `pulumi.dynamic.Resource` does (dynamic/index.js serializeFunctionMaybeSecret). */
+/** Runs `script` in a fresh Node process in `cwd` with `text` on stdin and the canary token; its stdout. */
+async function runScript(script: string, text: string, cwd: string, url: string): Promise<string> {
+  const child = spawn(process.execPath, ["-e", script], {
+    cwd,
+    env: { PATH: process.env.PATH ?? "", T: CANARY_TOKEN, U: url },
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  let out = "";
+  let errText = "";
+  child.stdout.on("data", (c: Buffer) => (out += c));
+  child.stderr.on("data", (c: Buffer) => (errText += c));
+  child.stdin.end(text);
+  const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+  assert.equal(code, 0, errText);
+  return out;
+}
+
 async function serialize(provider: pulumi.dynamic.ResourceProvider<EngineProps, EngineProps>): Promise<pulumi.runtime.SerializedFunction> {
   return pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true });
 }
@@ -298,19 +315,7 @@ describe("serialized provider", () => {
         process.stdout.write(JSON.stringify({ id: created.id, secret: created.outs.secret_key, loadedOwn }));
       })().catch((e) => { process.stderr.write(String(e && e.stack || e)); process.exit(1); });
     `;
-    const child = spawn(process.execPath, ["-e", script], {
-      cwd: path.resolve(__dirname, "../.."),
-      env: { PATH: process.env.PATH ?? "", T: CANARY_TOKEN, U: emu.url },
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    let out = "";
-    let errText = "";
-    child.stdout.on("data", (c: Buffer) => (out += c));
-    child.stderr.on("data", (c: Buffer) => (errText += c));
-    child.stdin.end(text);
-    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
-    assert.equal(code, 0, errText);
-    const result = JSON.parse(out) as { id: string; secret: string; loadedOwn: string[] };
+    const result = JSON.parse(await runScript(script, text, path.resolve(__dirname, "../.."), emu.url)) as { id: string; secret: string; loadedOwn: string[] };
     assert.deepEqual(result.loadedOwn, []);
     assert.deepEqual(calls(emu), ["GET /object-storage/keys", "POST /object-storage/keys", `DELETE /object-storage/keys/${result.id}`]);
     assert.deepEqual(emu.requests[1].body, { label: "fresh-process", regions: ["us-ord"] });
@@ -365,19 +370,7 @@ describe("serialized provider", () => {
           process.stdout.write(JSON.stringify({ results, loaded }));
         })().catch((e) => { process.stderr.write(String((e && e.stack) || e)); process.exit(1); });
       `;
-      const child = spawn(process.execPath, ["-e", script], {
-        cwd: installed.dir,
-        env: { PATH: process.env.PATH ?? "", T: CANARY_TOKEN, U: emu.url },
-        stdio: ["pipe", "pipe", "pipe"],
-      });
-      let out = "";
-      let errText = "";
-      child.stdout.on("data", (c: Buffer) => (out += c));
-      child.stderr.on("data", (c: Buffer) => (errText += c));
-      child.stdin.end(text);
-      const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
-      assert.equal(code, 0, errText);
-      return JSON.parse(out) as { results: unknown[]; loaded: string[] };
+      return JSON.parse(await runScript(script, text, installed.dir, emu.url)) as { results: unknown[]; loaded: string[] };
     }
 
     it("runs check, create, read, update and delete in a fresh process, loading only the installed package", async () => {

@@ -199,13 +199,14 @@ describe("rules: diff", () => {
   });
 
   it("treats cluster as its region and ignores order", () => {
-    const stored = olds({
-      limited: true,
-      bucket_access: [
-        { cluster: "us-east-1", bucket_name: "b1b", permissions: "read_only", region: "us-east" },
-        { cluster: "", bucket_name: "b2b", permissions: "read_write", region: "au-mel" },
-      ],
-    });
+    // As the API reports them: with the derived cluster ("" for a region that never had one).
+    const reported = (
+      [
+        ["us-east-1", "b1b", "read_only", "us-east"],
+        ["", "b2b", "read_write", "au-mel"],
+      ] as const
+    ).map(([cluster, bucket_name, permissions, region]) => ({ cluster, bucket_name, permissions, region }));
+    const stored = olds({ limited: true, bucket_access: reported });
     const news = {
       label: "my-key",
       bucket_access: [

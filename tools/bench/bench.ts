@@ -82,6 +82,18 @@ function parseOptions(argv: string[]): Options {
 
 const t0 = Date.now();
 /** Prints a progress line with the elapsed time. */
+/** One repetition of the latency measurement for one provider. */
+interface LatencyRow {
+  rep: number;
+  provider: ProviderName;
+  plainUp: number;
+  slowUp: number;
+  plainDestroy: number;
+  slowDestroy: number;
+  inFlight: number;
+  requestsPerCreate: number;
+}
+
 function progress(msg: string): void {
   const s = Math.round((Date.now() - t0) / 1000);
   console.log(`[${String(Math.floor(s / 60)).padStart(2, "0")}:${String(s % 60).padStart(2, "0")}] ${msg}`);
@@ -412,16 +424,7 @@ async function main(): Promise<void> {
     }
 
     progress(`latency: ${o.latencyMs} ms added to every API answer, N = ${o.latencyN}`);
-    const lat: {
-      rep: number;
-      provider: ProviderName;
-      plainUp: number;
-      slowUp: number;
-      plainDestroy: number;
-      slowDestroy: number;
-      inFlight: number;
-      requestsPerCreate: number;
-    }[] = [];
+    const lat: LatencyRow[] = [];
     for (let rep = 0; rep < o.reps; rep++) {
       for (const p of rotate(["package", "bare-http"] as ProviderName[], rep)) {
         const base = await upDestroy(targets[p]!, emu, plain(o.latencyN), { parallel: o.parallel });
@@ -483,16 +486,7 @@ function report(
   life: Awaited<ReturnType<typeof lifecycle>>,
   raw: Run[],
   stateBytes: Partial<Record<ProviderName, StateShare>>,
-  lat: {
-    rep: number;
-    provider: ProviderName;
-    plainUp: number;
-    slowUp: number;
-    plainDestroy: number;
-    slowDestroy: number;
-    inFlight: number;
-    requestsPerCreate: number;
-  }[],
+  lat: LatencyRow[],
   calls: Awaited<ReturnType<typeof perCall>>,
 ) {
   const pick = (p: ProviderName, n: number, skip: boolean) => raw.filter((r) => r.provider === p && r.n === n && r.skip === skip).sort((a, b) => a.rep - b.rep);
