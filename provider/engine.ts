@@ -27,37 +27,37 @@ import * as operations from "./operations";
  */
 const self: object = {};
 
-/** Remembers the stack config for the later calls (stack config wins over the environment). */
+/** The engine's `configure`: see `operations.configure`, which says what it does. */
 export async function configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
   operations.configure(self, req);
 }
 
-/** Validates and normalises inputs before any API call; each failure names its property. */
+/** The engine's `check`: see `operations.check`, which says what it does. */
 export async function check(_olds: EngineProps, news: EngineProps): Promise<pulumi.dynamic.CheckResult<EngineProps>> {
   return operations.check(news);
 }
 
-/** Decides update versus replace without calling the API. */
+/** The engine's `diff`: see `operations.diff`, which says what it does. */
 export async function diff(_id: string, olds: EngineProps, news: EngineProps): Promise<pulumi.dynamic.DiffResult> {
   return operations.diff(olds, news);
 }
 
-/** Creates the key: one GET listing the label's keys, then one POST (never repeated after an ambiguous failure). */
+/** The engine's `create`: see `operations.create`, which says what it does. */
 export async function create(inputs: EngineProps): Promise<pulumi.dynamic.CreateResult<KeyOutputs>> {
   return operations.create(self, inputs);
 }
 
-/** Reads the key with one GET; returns no id when the key is gone. */
+/** The engine's `read`: see `operations.read`, which says what it does. */
 export async function read(id: string, props?: EngineProps): Promise<pulumi.dynamic.ReadResult<KeyOutputs>> {
   return operations.read(self, id, props);
 }
 
-/** Updates label and regions with one PUT carrying only what changed, or none. */
+/** The engine's `update`: see `operations.update`, which says what it does. */
 export async function update(id: string, olds: EngineProps, news: EngineProps): Promise<pulumi.dynamic.UpdateResult<KeyOutputs>> {
   return operations.update(self, id, olds, news);
 }
 
-/** Revokes the key with one DELETE; a key already gone counts as revoked. */
+/** The engine's `delete`: see `operations.remove`, which says what it does. */
 async function revoke(id: string): Promise<void> {
   return operations.remove(self, id);
 }
