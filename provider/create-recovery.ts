@@ -112,7 +112,7 @@ async function oneAtATime<T>(label: string, fn: () => Promise<T>): Promise<T> {
 }
 
 /** The keys that carry `label`. */
-async function idsWithLabel(client: KeysClient, label: string): Promise<ApiKey[]> {
+async function keysWithLabel(client: KeysClient, label: string): Promise<ApiKey[]> {
   return (await client.listKeys()).filter((k) => k.label === label);
 }
 
@@ -125,7 +125,7 @@ async function newKeys(client: KeysClient, label: string, before: ReadonlySet<nu
   for (let look = 0; look < looks; look++) {
     if (look > 0) await sleep(client.settings.timeoutMs / (looks - 1));
     try {
-      result = { keys: (await idsWithLabel(client, label)).filter((k) => !before.has(k.id)) };
+      result = { keys: (await keysWithLabel(client, label)).filter((k) => !before.has(k.id)) };
     } catch (err) {
       result = { listFailure: err instanceof Error ? err.message : String(err) };
     }
@@ -141,7 +141,7 @@ async function newKeys(client: KeysClient, label: string, before: ReadonlySet<nu
 export async function createKeySafely(client: KeysClient, body: CreateKeyBody): Promise<ApiKey> {
   const { label } = body;
   return oneAtATime(label, async () => {
-    const preexisting = (await idsWithLabel(client, label)).map((k) => k.id);
+    const preexisting = (await keysWithLabel(client, label)).map((k) => k.id);
     const before = new Set(preexisting);
     for (let attempt = 0; ; attempt++) {
       try {
