@@ -33,6 +33,7 @@ export interface ObjectStorageKeyArgs {
    * `[]` makes a limited key with access to no bucket. A bucket may appear twice, `read_only` and
    * `read_write`; an exact repeat of an entry is refused. Order does not matter. Any change replaces the key: the API
    * cannot change a key's access, so a new key is made first and the old one revoked after.
+   * @defaultValue none: an unlimited key, with access to every bucket
    */
   bucket_access?: pulumi.Input<pulumi.Input<BucketAccessArgs>[]>;
   /**
@@ -41,6 +42,7 @@ export interface ObjectStorageKeyArgs {
    * entry, and that union is what the `regions` output shows and what the next diff compares.
    * Changing it updates the key in place. Removing it from the program leaves the key's regions
    * as they are (Linode chose them).
+   * @defaultValue none: Linode chooses (a limited key gets its buckets' regions, an unlimited key the account's default regions)
    */
   regions?: pulumi.Input<pulumi.Input<string>[]>;
   /**
