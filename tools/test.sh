@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # `npm test`: builds, makes the Pulumi CLI available (building it once from the Go module proxy
-# when needed), then runs every layer of tests. The engine suite runs in a mocha process of its
-# own, because runtime mocks and inline Automation API programs both set Pulumi's global runtime
-# state.
+# when needed), then runs every layer of tests. Each engine test file runs in a mocha process of
+# its own, because runtime mocks and inline Automation API programs both set Pulumi's global
+# runtime state.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export PATH="$PWD/node_modules/.bin:$PATH"
@@ -19,5 +19,9 @@ PULUMI_CLI_DIR=$(bash tools/pulumi-cli.sh)
 export PULUMI_CLI_DIR
 status=0
 npx mocha --config .mocharc.json "dist/tests/*.test.js" "dist/tests/unit/**/*.test.js" || status=$?
-npx mocha --config .mocharc.json --timeout 600000 "dist/tests/engine/**/*.test.js" || status=$?
+# One process per engine file: an inline program cut short (SIGINT, SIGKILL of the CLI) can leave
+# Pulumi's in-process runtime state behind, which must not reach another file's programs.
+for file in dist/tests/engine/*.test.js; do
+  npx mocha --config .mocharc.json --timeout 600000 "$file" || status=$?
+done
 exit $status
