@@ -119,15 +119,15 @@ function reasonsOf(body: unknown): ApiErrorReason[] {
  * A POST whose outcome does not say whether the API acted. Internal to the client: the create
  * recovery turns it into a public `ambiguous-create` error. Tagged, not subclassed (see errors.ts).
  */
-export type AmbiguousOutcome = Error & { name: "AmbiguousOutcome"; mayStillRun: boolean; retryable: boolean; namedId?: number };
+export type AmbiguousOutcome = Error & { name: "AmbiguousOutcome"; mayStillRun: boolean; retryable: boolean };
 
 /** True for an {@link AmbiguousOutcome}. */
 export function isAmbiguousOutcome(err: unknown): err is AmbiguousOutcome {
   return err instanceof Error && err.name === "AmbiguousOutcome";
 }
 
-function ambiguousOutcome(cause: string, verdict: { mayStillRun: boolean; retryable: boolean }, namedId?: number): AmbiguousOutcome {
-  return Object.assign(new Error(cause), { name: "AmbiguousOutcome" as const, ...verdict, namedId });
+function ambiguousOutcome(cause: string, verdict: { mayStillRun: boolean; retryable: boolean }): AmbiguousOutcome {
+  return Object.assign(new Error(cause), { name: "AmbiguousOutcome" as const, ...verdict });
 }
 
 /** What a request may get back instead of its decoded body. */
@@ -285,13 +285,10 @@ export function createTransport(settings: LinodeSettings): Transport {
       if (decoded._tag === "Right") return decoded.right;
       const why = describeDecodeErrors(decoded.left);
       if (method === "POST") {
-        const id = (body as { id?: unknown } | undefined)?.id;
-        const namedId = typeof id === "number" && Number.isSafeInteger(id) && id > 0 ? id : undefined;
-        throw ambiguousOutcome(
-          `HTTP 200 with a body this provider cannot read (${why})${namedId ? `; it names key id ${namedId}` : ""}`,
-          { mayStillRun: false, retryable: false },
-          namedId,
-        );
+        // The id goes into the message for the user; the create recovery finds the key by listing.
+        const id: unknown = typeof body === "object" && body !== null ? Reflect.get(body, "id") : undefined;
+        const named = typeof id === "number" && Number.isSafeInteger(id) && id > 0 ? `; it names key id ${id}` : "";
+        throw ambiguousOutcome(`HTTP 200 with a body this provider cannot read (${why})${named}`, { mayStillRun: false, retryable: false });
       }
       throw objkeyError(
         "decode",
