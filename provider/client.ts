@@ -6,7 +6,8 @@
  *
  * @packageDocumentation
  */
-import { ApiKey, codecs } from "./codecs";
+import type * as t from "io-ts";
+import { ApiKey, KeyRef, codecs } from "./codecs";
 import { STALE_SETTINGS_HINT, linodeApiError, objkeyError } from "./errors";
 import { Transport, createTransport, isNotFound } from "./transport";
 import type { LinodeSettings } from "./settings";
@@ -39,6 +40,8 @@ export interface UpdateKeyBody {
 export interface KeysClient {
   /** Every key, across all pages, each id once. */
   listKeys(pageSize?: number): Promise<ApiKey[]>;
+  /** The same listing, decoding only each key's id and label. */
+  listKeyRefs(): Promise<KeyRef[]>;
   /** One key, or `undefined` when it is provably gone. */
   getKey(id: number): Promise<ApiKey | undefined>;
   /**
@@ -56,9 +59,19 @@ export interface KeysClient {
 
 const KEYS = "/object-storage/keys";
 
+/** The error for a key that must be changed but was revoked outside Pulumi (its 404 proved it gone). */
+export function keyGoneError(operation: string, id: number): Error {
+  return linodeApiError(
+    operation,
+    404,
+    [{ reason: "The specified access key was not found" }],
+    `Key ${id} no longer exists (it was revoked outside Pulumi); run pulumi refresh to drop it from state, then pulumi up to make a new one`,
+  );
+}
+
 /** Builds the keys client for one call's settings. */
 export function createKeysClient(settings: LinodeSettings, transport: Transport = createTransport(settings)): KeysClient {
-  const { ApiKey: ApiKeyCodec, ApiKeyPage, Revoked } = codecs();
+  const { ApiKey: ApiKeyCodec, ApiKeyPage, KeyRefPage, Revoked } = codecs();
   const { send } = transport;
 
   function wrongEndpoint(operation: string): Error {
@@ -76,7 +89,7 @@ export function createKeysClient(settings: LinodeSettings, transport: Transport 
    * while every key stays live. (A token of another account cannot be told apart this way.)
    */
   async function goneOrWrongEndpoint(operation: string): Promise<void> {
-    const page = await send("GET", KEYS, ApiKeyPage, { query: { page: 1, page_size: 25 }, allow404: true });
+    const page = await send("GET", KEYS, KeyRefPage, { query: { page: 1, page_size: 25 }, allow404: true });
     if (isNotFound(page)) throw wrongEndpoint(operation);
   }
 
@@ -90,10 +103,10 @@ export function createKeysClient(settings: LinodeSettings, transport: Transport 
     return key;
   }
 
-  async function listKeys(pageSize: number = MAX_PAGE_SIZE): Promise<ApiKey[]> {
-    const byId = new Map<number, ApiKey>();
+  async function listAll<K extends { id: number }>(pageCodec: t.Decoder<unknown, { data: K[]; page: number; pages: number }>, pageSize: number): Promise<K[]> {
+    const byId = new Map<number, K>();
     for (let page = 1, pages = 1; page <= pages; page++) {
-      const result = await send("GET", KEYS, ApiKeyPage, { query: { page, page_size: pageSize }, allow404: true });
+      const result = await send("GET", KEYS, pageCodec, { query: { page, page_size: pageSize }, allow404: true });
       if (isNotFound(result)) throw wrongEndpoint(`GET ${KEYS}`);
       if (result.page !== page) {
         throw objkeyError(
@@ -116,7 +129,8 @@ export function createKeysClient(settings: LinodeSettings, transport: Transport 
 
   return {
     settings,
-    listKeys,
+    listKeys: (pageSize = MAX_PAGE_SIZE) => listAll(ApiKeyPage, pageSize),
+    listKeyRefs: () => listAll(KeyRefPage, MAX_PAGE_SIZE),
     async getKey(id) {
       const operation = `GET ${KEYS}/${id}`;
       const key = await send("GET", `${KEYS}/${id}`, ApiKeyCodec, { allow404: true });
@@ -134,12 +148,7 @@ export function createKeysClient(settings: LinodeSettings, transport: Transport 
       const key = await send("PUT", `${KEYS}/${id}`, ApiKeyCodec, { body, allow404: true });
       if (!isNotFound(key)) return checkId(operation, id, key);
       await goneOrWrongEndpoint(operation);
-      throw linodeApiError(
-        operation,
-        404,
-        [{ reason: "The specified access key was not found" }],
-        `Key ${id} no longer exists (it was revoked outside Pulumi); run pulumi refresh to drop it from state, then pulumi up to make a new one`,
-      );
+      throw keyGoneError(operation, id);
     },
     async deleteKey(id) {
       const operation = `DELETE ${KEYS}/${id}`;

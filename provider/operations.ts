@@ -13,11 +13,12 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { EngineProps, KeyInputs, KeyOutputs, codecs, describeDecodeErrors } from "./codecs";
-import { createKeysClient, KeysClient } from "./client";
+import { createKeysClient, keyGoneError, KeysClient } from "./client";
 import { createKeySafely, isAmbiguousCreateError } from "./create-recovery";
 import { objkeyError, parseKeyId } from "./errors";
 import { createBody, diffKey, toOutputs, updateBody, validateInputs } from "./rules";
 import { now } from "./clock";
+import { restateDetails } from "./regions-details";
 import { dueNotice, formatInstant, withRotation } from "./rotation";
 import { ConfigSource, resolveSettings } from "./settings";
 
@@ -104,7 +105,10 @@ export async function create(provider: object, inputs: EngineProps): Promise<pul
   }
 }
 
-/** Reads the key with one GET; a 404 returns no id, so Pulumi drops it from state. Keeps the rotation fields of `props` (the API has none). */
+/**
+ * Reads the key with one GET; a 404 returns no id, so Pulumi drops it from state. Keeps the
+ * rotation fields of `props` (the API has none), and `regions_details` if `props` asked for it.
+ */
 export async function read(provider: object, id: string, props?: EngineProps): Promise<pulumi.dynamic.ReadResult<KeyOutputs>> {
   const key = await clientFor(provider).getKey(parseKeyId(id));
   if (!key) return {};
@@ -114,15 +118,22 @@ export async function read(provider: object, id: string, props?: EngineProps): P
 /**
  * Updates label and regions with one PUT carrying only what changed, or none; keeps the secret
  * and `created_at`, and recomputes `rotation_due_at` from the new rotation inputs (which need no
- * API call). A key without `created_at` (made before rotation existed) does not get one: its age is not known.
+ * API call). A key without `created_at` (made before rotation existed) does not get one: its age
+ * is not known. `include_regions_details` turned on with nothing else to change costs one GET.
  */
 export async function update(provider: object, id: string, stored: EngineProps, news: EngineProps): Promise<pulumi.dynamic.UpdateResult<KeyOutputs>> {
   const olds = decodeState(id, stored);
   const inputs = decodeInputs(news);
+  const shaping = { ...inputs, created_at: olds.created_at };
   const body = updateBody(olds, inputs);
-  if (!body) return { outs: withRotation(withoutProvider(olds), olds.created_at, inputs) };
-  const key = await clientFor(provider).updateKey(parseKeyId(id), body);
-  return { outs: toOutputs(key, olds.secret_key, { ...inputs, created_at: olds.created_at }) };
+  if (body) return { outs: toOutputs(await clientFor(provider).updateKey(parseKeyId(id), body), olds.secret_key, shaping) };
+  const restated = restateDetails(withoutProvider(olds), inputs);
+  if (restated) return { outs: withRotation(restated, olds.created_at, inputs) };
+  // regions_details was just asked for: only the key knows its endpoints.
+  const keyId = parseKeyId(id);
+  const key = await clientFor(provider).getKey(keyId);
+  if (!key) throw keyGoneError(`GET /object-storage/keys/${keyId}`, keyId);
+  return { outs: toOutputs(key, olds.secret_key, shaping) };
 }
 
 /** Revokes the key with one DELETE; a key already gone counts as revoked. */

@@ -7,6 +7,7 @@
  */
 import type { ApiKey, BucketAccessInput, KeyInputs, KeyOutputs } from "./codecs";
 import type { CreateKeyBody, UpdateKeyBody } from "./client";
+import { detailsChange, detailsOutputs, validateIncludeDetails } from "./regions-details";
 import { rotationDiff, rotationOutputs, validateRotation } from "./rotation";
 
 /** The string Pulumi passes for a value that is not known yet (during preview). */
@@ -83,7 +84,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 // Arrays, not Sets: Pulumi's closure serializer cannot carry a Set into the serialized provider.
-const INPUT_KEYS = ["label", "bucket_access", "regions", "rotation_days", "rotation_trigger"];
+const INPUT_KEYS = ["label", "bucket_access", "regions", "rotation_days", "rotation_trigger", "include_regions_details"];
 const ACCESS_KEYS = ["bucket_name", "permissions", "region", "cluster"];
 const OUTPUT_ONLY = ["access_key", "secret_key", "limited", "regions_details"];
 const PROVIDER_OUTPUTS = ["created_at", "rotation_due_at"];
@@ -105,6 +106,7 @@ export function validateInputs(raw: Record<string, unknown>): { inputs: Record<s
     regions: validateRegions(raw.regions, fail),
     bucket_access: validateBucketAccess(raw.bucket_access, fail),
     ...validateRotation(raw, fail),
+    ...validateIncludeDetails(raw, fail),
   };
   const inputs = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
   return { inputs, failures };
@@ -121,7 +123,7 @@ function checkPropertyNames(raw: Record<string, unknown>, fail: Fail): void {
       ? "it is an output that Linode sets, not an input"
       : PROVIDER_OUTPUTS.includes(key)
         ? "it is an output that the provider sets when it creates the key, not an input"
-        : "the inputs are label, bucket_access, regions, rotation_days and rotation_trigger (snake_case, as the Linode API names them)";
+        : "the inputs are label, bucket_access, regions, rotation_days, rotation_trigger and include_regions_details (snake_case, as the Linode API names them)";
     fail(key === "" ? '""' : key, `unknown property: ${hint}`);
   }
 }
@@ -303,7 +305,7 @@ export interface KeyDiff {
    * `rotation_days (created <instant>, due <instant>)` (see rotation.ts).
    */
   replaces: string[];
-  /** Properties that an in-place update changes: `label`, `regions`, and the API-free `rotation_days`, `rotation_trigger`. */
+  /** Properties that an in-place update changes: `label`, `regions`, and the API-free `rotation_days`, `rotation_trigger`, `include_regions_details`. */
   updates: string[];
 }
 
@@ -352,7 +354,8 @@ function regionsChange(olds: Record<string, unknown>, news: Record<string, unkno
  * `regions` is compared as the key sees it: declared regions ∪ bucket regions, in any order.
  * Removing `regions` from the program changes nothing (the API chose them). Unknown values count
  * as changes, and an unknown access list as a replacement. `__provider` is ignored, so new
- * provider code alone never causes a diff. Rotation follows `rotationDiff` (rotation.ts): `now`
+ * provider code alone never causes a diff. Asking for `regions_details` or no longer asking
+ * updates in place (regions-details.ts). Rotation follows `rotationDiff` (rotation.ts): `now`
  * (milliseconds since the epoch) is the instant a key's age is judged at; without it no key is
  * due by age.
  */
@@ -374,6 +377,7 @@ export function diffKey(olds: Record<string, unknown>, news: Record<string, unkn
 
   if (labelChanges(olds, news)) updates.push("label");
   if (regionsChange(olds, news)) updates.push("regions");
+  if (detailsChange(olds, news)) updates.push("include_regions_details");
   const rotation = rotationDiff(olds, news, now);
   replaces.push(...rotation.replaces);
   updates.push(...rotation.updates);
@@ -415,13 +419,13 @@ const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 /**
  * The resource's outputs for an API key, the same whatever order the API lists things in (it
  * guarantees none): `regions` deduplicated (the API lists a region once per endpoint) and sorted;
- * `regions_details` one entry per endpoint, sorted by region, endpoint type and host;
  * `bucket_access` sorted by region, bucket and permissions. The secret is the API's when it is
- * real (create), else `knownSecret` (from state); `[REDACTED]` is never stored. With `rotation`,
- * the outputs carry the rotation fields of its `created_at` and rotation inputs (see
- * `rotationOutputs` in rotation.ts): the API knows neither.
+ * real (create), else `knownSecret` (from state); `[REDACTED]` is never stored. `shaping` is the
+ * inputs, or the stored outputs on a read: the outputs carry the rotation fields of its
+ * `created_at` and rotation inputs (the API knows neither; see rotation.ts), and `regions_details`
+ * when it asks for them (see regions-details.ts).
  */
-export function toOutputs(key: ApiKey, knownSecret?: unknown, rotation?: Readonly<Record<string, unknown>>): KeyOutputs {
+export function toOutputs(key: ApiKey, knownSecret?: unknown, shaping?: Readonly<Record<string, unknown>>): KeyOutputs {
   const secret = key.secret_key !== REDACTED ? key.secret_key : typeof knownSecret === "string" && knownSecret !== REDACTED ? knownSecret : undefined;
   const outputs: KeyOutputs = {
     label: key.label,
@@ -438,11 +442,9 @@ export function toOutputs(key: ApiKey, knownSecret?: unknown, rotation?: Readonl
               byText(a.cluster ?? "", b.cluster ?? ""),
           ),
     regions: [...new Set(key.regions.map((r) => r.id))].sort(byText),
-    regions_details: key.regions
-      .map((r) => ({ id: r.id, s3_endpoint: r.s3_endpoint, endpoint_type: r.endpoint_type ?? null }))
-      .sort((a, b) => byText(a.id, b.id) || byText(a.endpoint_type ?? "", b.endpoint_type ?? "") || byText(a.s3_endpoint, b.s3_endpoint)),
+    ...detailsOutputs(key, shaping),
   };
   if (secret !== undefined) outputs.secret_key = secret;
-  if (rotation) Object.assign(outputs, rotationOutputs(rotation.created_at, rotation));
+  if (shaping) Object.assign(outputs, rotationOutputs(shaping.created_at, shaping));
   return outputs;
 }

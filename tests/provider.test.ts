@@ -58,7 +58,7 @@ describe("provider against the emulator", () => {
       assert.equal(outs.limited, false);
       assert.equal(outs.bucket_access, null);
       assert.equal(new Set(outs.regions).size, outs.regions.length, "regions are deduplicated");
-      assert.ok(outs.regions_details.length > outs.regions.length, "regions_details keeps one entry per endpoint");
+      assert.equal("regions_details" in outs, false, "regions_details only on request");
     });
 
     it("makes a limited key with access to no bucket from []", async () => {
@@ -161,6 +161,55 @@ describe("provider against the emulator", () => {
       const r = await p.update(id, { ...outs, __provider: "x" } as KeyOutputs, { label: "same-key" });
       assert.equal(emu.requests.length, 0);
       assert.deepEqual(r.outs, outs);
+    });
+  });
+
+  describe("regions_details, only on request", () => {
+    it("a key made with include_regions_details: true has one entry per endpoint, from the create answer", async () => {
+      const { outs } = await created({ label: "details-key", include_regions_details: true });
+      assert.deepEqual(calls(emu), ["GET /object-storage/keys", "POST /object-storage/keys"]);
+      assert.equal(outs.include_regions_details, true);
+      assert.ok(outs.regions_details!.length > outs.regions.length, "one entry per endpoint: us-ord and us-lax have two");
+      assert.deepEqual([...new Set(outs.regions_details!.map((d) => d.id))], outs.regions);
+    });
+
+    it("turning it on updates in place with one GET and no PUT; turning it off sends nothing", async () => {
+      const { id, outs } = await created({ label: "details-later" });
+      const on = { label: "details-later", include_regions_details: true };
+      assert.deepEqual(await p.diff(id, outs, on), { changes: true, replaces: [], deleteBeforeReplace: false });
+      emu.clearRequests();
+      const withDetails = (await p.update(id, outs, on)).outs!;
+      assert.deepEqual(calls(emu), [`GET /object-storage/keys/${id}`]);
+      assert.equal(withDetails.secret_key, outs.secret_key, "the secret is kept");
+      assert.equal(withDetails.regions_details!.length, 20);
+      assert.equal((await p.diff(id, withDetails, on)).changes, false);
+      emu.clearRequests();
+      const off = { label: "details-later", include_regions_details: false };
+      const without = (await p.update(id, withDetails, off)).outs!;
+      assert.equal(emu.requests.length, 0);
+      assert.deepEqual(without, outs);
+      assert.equal((await p.diff(id, without, { label: "details-later" })).changes, false, "false and absent are the same");
+    });
+
+    it("turning it on for a key revoked outside Pulumi says to refresh", async () => {
+      const { id, outs } = await created({ label: "details-revoked" });
+      emu.revoke(Number(id));
+      const err = await rejection(() => p.update(id, outs, { label: "details-revoked", include_regions_details: true }));
+      assert.match(err.message, /HTTP 404: The specified access key was not found.*run pulumi refresh/);
+    });
+
+    it("a refresh keeps what the stored outputs asked for", async () => {
+      const { id, outs } = await created({ label: "details-read", include_regions_details: true });
+      const read = await p.read(id, outs);
+      assert.deepEqual(read.props, outs);
+      const plain = await created({ label: "plain-read" });
+      assert.equal("regions_details" in (await p.read(plain.id, plain.outs)).props!, false);
+    });
+
+    it("check refuses a value other than a boolean, naming the property", async () => {
+      const r = await p.check({} as KeyInputs, { label: "bad-flag", include_regions_details: "yes" } as unknown as KeyInputs);
+      assert.deepEqual(r.failures, [{ property: "include_regions_details", reason: "must be true or false, not string" }]);
+      assert.equal(emu.requests.length, 0);
     });
   });
 

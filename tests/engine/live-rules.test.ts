@@ -30,7 +30,12 @@ describe("engine: programs the live API accepts", function () {
       stackName: "live-rules",
       spec: {
         // Point 1: regions that leave out the bucket's region (live 2024-07 answered the union).
-        union: { label: "live-union", regions: ["us-east"], bucket_access: [{ bucket_name: "iad-bucket", permissions: "read_only", region: "us-iad" }] },
+        union: {
+          label: "live-union",
+          include_regions_details: true,
+          regions: ["us-east"],
+          bucket_access: [{ bucket_name: "iad-bucket", permissions: "read_only", region: "us-iad" }],
+        },
         // Point 2: the same bucket with two permissions (live 2026-05-06).
         twoPerms: {
           label: "live-two-perms",

@@ -33,7 +33,8 @@ const automation = require("@pulumi/pulumi/automation");
     const { ObjectStorageKey } = require("pulumi-linode-objkey");
     const a = new ObjectStorageKey("packed-unlimited", { label: "packed-unlimited" });
     const b = new ObjectStorageKey("packed-limited", { label, bucket_access: [{ bucket_name: bucket, permissions: "read_write", region: "us-east" }] });
-    return { a: a.id, b: b.id };
+    const c = new ObjectStorageKey("packed-details", { label: "packed-details", include_regions_details: true });
+    return { a: a.id, b: b.id, c: c.id };
   };
   const command = await automation.PulumiCommand.get({ root: process.env.PULUMI_ROOT, skipVersionCheck: true });
   const stack = await automation.LocalWorkspace.createOrSelectStack(
@@ -45,12 +46,15 @@ const automation = require("@pulumi/pulumi/automation");
   const state = await stack.exportStack();
   const keys = state.deployment.resources.filter((r) => r.type.endsWith(":ObjectStorageKey"));
   const provider = String(keys[0].outputs.__provider);
+  const entryBytes = Object.fromEntries(keys.map((r) => [r.urn.split("::").pop(), Buffer.byteLength(JSON.stringify(r))]));
+  const details = keys.find((r) => r.urn.endsWith("::packed-details")).outputs.regions_details;
+  const defaultHasDetails = "regions_details" in keys.find((r) => r.urn.endsWith("::packed-unlimited")).outputs;
   label = "packed-limited-renamed";
   const update = await stack.up({ color: "never" });
   bucket = "packed-bucket-2";
   const replace = await stack.up({ color: "never" });
   await stack.destroy({ color: "never" });
-  console.log(JSON.stringify({ created: up.summary.resourceChanges, previewChanges: again.changeSummary, updated: update.summary.resourceChanges, replaced: replace.summary.resourceChanges, providerBytes: Buffer.byteLength(provider), provider }));
+  console.log(JSON.stringify({ created: up.summary.resourceChanges, previewChanges: again.changeSummary, updated: update.summary.resourceChanges, replaced: replace.summary.resourceChanges, providerBytes: Buffer.byteLength(provider), provider, entryBytes, details, defaultHasDetails }));
 })().catch((e) => { console.error(e.message); process.exit(1); });
 `;
 
@@ -89,23 +93,36 @@ describe("engine: the package as users get it, and upgrades", function () {
           replaced: Record<string, number>;
           providerBytes: number;
           provider: string;
+          entryBytes: Record<string, number>;
+          details: { id: string; s3_endpoint: string }[];
+          defaultHasDetails: boolean;
         };
         console.log(
           `      installed package: __provider is ${result.providerBytes} bytes per copy (captured by reference: ${/require\("pulumi-linode-objkey/.test(result.provider)})`,
         );
-        assert.equal(result.created.create, 3);
+        console.log(`      state per key (compact JSON): ${JSON.stringify(result.entryBytes)}`);
+        assert.equal(result.created.create, 4);
         assert.deepEqual(
           Object.keys(result.previewChanges).filter((k) => k !== "same"),
           [],
         );
         assert.match(result.provider, /require\("pulumi-linode-objkey\/engine"\)/, "code in node_modules is captured by reference");
         assert.ok(result.providerBytes <= 1024, `__provider is ${result.providerBytes} bytes per copy; at most 1 KB when installed`);
+        // The emulator's default account has 18 regions (20 endpoints): the case issue 12 measured.
+        assert.equal(result.defaultHasDetails, false, "regions_details only on request");
+        assert.ok(
+          result.entryBytes["packed-unlimited"] <= 2560,
+          `an unlimited key takes ${result.entryBytes["packed-unlimited"]} bytes of state; at most 2.5 KB`,
+        );
+        assert.ok(result.entryBytes["packed-limited"] <= 2560, `a limited key takes ${result.entryBytes["packed-limited"]} bytes of state; at most 2.5 KB`);
+        assert.equal(result.details.length, 20, "one entry per endpoint of the 18 regions");
+        assert.ok(result.entryBytes["packed-details"] <= 4096, `a key with regions_details takes ${result.entryBytes["packed-details"]} bytes; at most 4 KB`);
         assert.equal(result.updated.update, 1, "a label change updates in place");
         assert.equal(result.replaced.replace, 1, "a bucket_access change replaces");
         assert.equal(emu.keys().length, 0, "destroy revoked every key");
         assert.equal(emu.requests.filter((r) => r.method === "PUT").length, 1);
-        assert.equal(emu.requests.filter((r) => r.method === "POST").length, 3, "two creates and the replacement");
-        assert.equal(emu.requests.filter((r) => r.method === "DELETE").length, 3, "the replaced key and the two at destroy");
+        assert.equal(emu.requests.filter((r) => r.method === "POST").length, 4, "three creates and the replacement");
+        assert.equal(emu.requests.filter((r) => r.method === "DELETE").length, 4, "the replaced key and the three at destroy");
       } finally {
         sb.cleanup();
         fs.rmSync(fresh, { recursive: true, force: true });

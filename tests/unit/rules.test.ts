@@ -275,6 +275,38 @@ describe("rules: request bodies and outputs", () => {
     assert.deepEqual(updateBody(outs, { label: "my-key", regions: ["us-ord"], bucket_access: access }), { regions: ["us-ord", "us-iad"] });
   });
 
+  it("has regions_details only when the inputs (or stored outputs) ask for them", () => {
+    const key = apiKey();
+    assert.equal("regions_details" in toOutputs(key), false);
+    assert.equal("include_regions_details" in toOutputs(key, undefined, { include_regions_details: false }), false);
+    const asked = toOutputs(key, undefined, { include_regions_details: true });
+    assert.equal(asked.include_regions_details, true);
+    assert.equal(asked.regions_details?.length, 2);
+  });
+
+  it("include_regions_details: true and unknown are kept, false and null mean no, anything else fails", () => {
+    assert.deepEqual(validateInputs({ label: "abc", include_regions_details: true }), {
+      inputs: { label: "abc", include_regions_details: true },
+      failures: [],
+    });
+    assert.deepEqual(validateInputs({ label: "abc", include_regions_details: UNKNOWN }).inputs.include_regions_details, UNKNOWN);
+    for (const no of [false, null]) assert.deepEqual(validateInputs({ label: "abc", include_regions_details: no }), { inputs: { label: "abc" }, failures: [] });
+    assert.deepEqual(validateInputs({ label: "abc", include_regions_details: 1 }).failures, [
+      { property: "include_regions_details", reason: "must be true or false, not number" },
+    ]);
+  });
+
+  it("asking for regions_details or no longer asking updates in place; an unknown value counts as a change", () => {
+    const outs = toOutputs(apiKey()) as unknown as Record<string, unknown>;
+    const withDetails = toOutputs(apiKey(), undefined, { include_regions_details: true }) as unknown as Record<string, unknown>;
+    const label = String(outs.label);
+    assert.deepEqual(diffKey(outs, { label, include_regions_details: true }), { changes: true, replaces: [], updates: ["include_regions_details"] });
+    assert.deepEqual(diffKey(withDetails, { label }), { changes: true, replaces: [], updates: ["include_regions_details"] });
+    assert.deepEqual(diffKey(withDetails, { label, include_regions_details: UNKNOWN }).updates, ["include_regions_details"]);
+    assert.equal(diffKey(withDetails, { label, include_regions_details: true }).changes, false);
+    assert.equal(updateBody(outs as never, { label, include_regions_details: true }), undefined, "no PUT: the API has no such field");
+  });
+
   it("never stores [REDACTED] and keeps the known secret", () => {
     const redacted = apiKey({ secret_key: "[REDACTED]" });
     assert.equal("secret_key" in toOutputs(redacted), false);
@@ -284,9 +316,9 @@ describe("rules: request bodies and outputs", () => {
   });
 
   it("deduplicates region ids but keeps every endpoint in regions_details", () => {
-    const outs = toOutputs(apiKey());
+    const outs = toOutputs(apiKey(), undefined, { include_regions_details: true });
     assert.deepEqual(outs.regions, ["us-ord"]);
-    assert.equal(outs.regions_details.length, 2);
+    assert.equal(outs.regions_details?.length, 2);
   });
 
   it("gives the same outputs whatever order the API lists regions, endpoints and buckets in", () => {
@@ -304,10 +336,10 @@ describe("rules: request bodies and outputs", () => {
         { id: "us-east", s3_endpoint: "us-east-1.linodeobjects.com", endpoint_type: "E0" },
       ],
     });
-    const outs = toOutputs(key);
+    const outs = toOutputs(key, undefined, { include_regions_details: true });
     assert.deepEqual(outs.regions, ["au-mel", "us-east", "us-ord"]);
     assert.deepEqual(
-      outs.regions_details.map((r) => r.s3_endpoint),
+      outs.regions_details?.map((r) => r.s3_endpoint),
       ["au-mel-1.linodeobjects.com", "us-east-1.linodeobjects.com", "us-ord-1.linodeobjects.com", "us-ord-10.linodeobjects.com"],
     );
     assert.deepEqual(
@@ -322,7 +354,7 @@ describe("rules: request bodies and outputs", () => {
             .sort((p, q) => p[0] - q[0])
             .map((p) => p[1]);
         const reordered = { ...key, regions: shuffle(key.regions), bucket_access: shuffle(key.bucket_access!) };
-        assert.deepEqual(toOutputs(reordered), outs);
+        assert.deepEqual(toOutputs(reordered, undefined, { include_regions_details: true }), outs);
       }),
     );
   });

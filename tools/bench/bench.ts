@@ -274,6 +274,7 @@ async function lifecycle(t: Target, emu: Emulator, n: number) {
       n,
       args: (i) => ({ label: `bench-key-${i}`, bucket_access: [{ bucket_name: `bucket-${i}`, permissions: "read_only", region: "us-east" }] }),
     },
+    "unlimited key with include_regions_details": { n, args: (i) => ({ label: `bench-key-${i}`, include_regions_details: true }) },
   };
   for (const [shape, spec] of Object.entries(shapesSpec)) {
     emu.reset();
@@ -526,7 +527,11 @@ function report(
       }) | ${JSON.stringify(s.changes)} |`,
     );
   }
-  md.push(``, `A create lists the label's keys (one GET) before its one POST (create safety: README, "Creates"): 1 write per create.`, ``);
+  md.push(
+    ``,
+    `A create lists the account's keys (one GET, shared by creates that ask while a listing is under way) before its one POST (create safety: README, "Creates"): 1 write per create.`,
+    ``,
+  );
   md.push(`## \`up\` and \`destroy\` of N keys (seconds)`, ``);
   md.push(
     `| N | provider | checkpoints | up | destroy | up ÷ no-op (paired) | destroy ÷ no-op (paired) | max requests in flight |`,
