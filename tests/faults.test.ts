@@ -546,6 +546,49 @@ describe("ambiguous create: what the listings show", function () {
   });
 });
 
+describe("creates at the same time share listings", function () {
+  this.timeout(20000);
+  let emu: Emulator;
+  let p: ObjectStorageKeyProvider;
+  const ctx = withProvider(SETTINGS);
+  beforeEach(() => ({ emu, p } = ctx));
+  const create = (label: string) => p.create({ label, __provider: "provider-code" } as unknown as KeyInputs);
+  const listings = () => calls(emu).filter((c) => c === "GET /object-storage/keys").length;
+
+  it("8 creates asked for while one listing is under way: 2 listings, 8 POSTs, 8 keys", async () => {
+    emu.inject({ kind: "delay", ms: 150, ...TARGET.list, times: 1 });
+    const labels = Array.from({ length: 8 }, (_, i) => `together-${i}`);
+    const made = await Promise.all(labels.map(create));
+    assert.equal(listings(), 2, "the first create's listing, then one for the 7 that asked while it was under way");
+    assert.equal(emu.requests.filter((q) => q.method === "POST").length, 8);
+    assert.deepEqual(
+      emu
+        .keys()
+        .map((k) => k.label)
+        .sort(),
+      labels,
+    );
+    assert.deepEqual(made.map((m) => m.outs!.label).sort(), labels);
+  });
+
+  it("a create never uses a listing sent before it asked: a key made by hand in between is not adopted", async () => {
+    const LABEL = "joined-late";
+    // The first listing is computed when it arrives, then answered 150 ms later.
+    emu.inject({ kind: "delay", ms: 150, ...TARGET.list, times: 1 });
+    emu.inject({ kind: "status", status: 500, ...TARGET.create, times: 2 });
+    const early = rejection(() => create("early-create"));
+    await sleep(40);
+    const byHand = emu.createDirect({ label: LABEL });
+    const e = await rejection(() => create(LABEL));
+    await early;
+    assert.ok(isAmbiguousCreateError(e), e.message);
+    assert.equal(e.recovery.step, "none-appeared", "the hand-made key is not taken for this create's");
+    assert.deepEqual([...e.preexistingIds], [byHand.id]);
+    assert.equal((e as { id?: unknown }).id, undefined, "no adoption");
+    assert.equal(listings(), 4, "one listing before each POST (the second made after the hand-made key), one after each");
+  });
+});
+
 /**
  * Create safety: a key that existed before a create's POST is never adopted, revoked or changed,
  * under every create fault, for a foreign key (made by hand or another stack), a sibling resource's
