@@ -207,11 +207,16 @@ export class KeyStore {
   private answer(key: ApiKey, o: { secret?: boolean; accessInRequestOrder?: boolean } = {}): ApiKey {
     const n = this.answers.get(key.id) ?? 0;
     this.answers.set(key.id, n + 1);
-    const copy = structuredClone(key);
-    copy.regions = permute(this.orderSeed, [key.id, n, 1], copy.regions);
-    if (copy.bucket_access && !o.accessInRequestOrder) copy.bucket_access = permute(this.orderSeed, [key.id, n, 2], copy.bucket_access);
-    if (!o.secret) copy.secret_key = REDACTED;
-    return copy;
+    // Copied field by field, not with structuredClone: a listing copies every key, and in the
+    // benchmark structuredClone was most of the emulator's time (183 of 275 ms for 200 creates).
+    const regions = permute(this.orderSeed, [key.id, n, 1], key.regions).map((r) => ({ ...r }));
+    const access = key.bucket_access?.map((b) => ({ ...b })) ?? null;
+    return {
+      ...key,
+      regions,
+      bucket_access: access && !o.accessInRequestOrder ? permute(this.orderSeed, [key.id, n, 2], access) : access,
+      secret_key: o.secret ? key.secret_key : REDACTED,
+    };
   }
 
   private checkRegions(regions: unknown): string[] {
