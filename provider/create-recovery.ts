@@ -15,13 +15,14 @@
  * 4. 408 and 503 most likely mean the API did not act, but a proxy timing out sends them too: the
  *    POST is sent again only after the listing shows no new key.
  *
- * Listing costs at most one GET per create, and creates running at the same time share one
- * (see {@link sharedListing}); reads have a far larger rate budget than writes (1840/min against
- * 60/min on the live API).
+ * Listing costs one GET per create; reads have a far larger rate budget than writes (1840/min
+ * against 60/min on the live API). Creates do not share listings: a create may only use a listing
+ * sent after it asked, so sharing means waiting for the one under way to end, and with 200 ms
+ * added to every answer that made an `up` of 50 keys 1.8 s slower (`npm run bench`).
  *
  * @packageDocumentation
  */
-import type { ApiKey, KeyRef } from "./codecs";
+import type { ApiKey } from "./codecs";
 import type { CreateKeyBody, KeysClient } from "./client";
 import { ObjectStorageKeyError, isObjectStorageKeyError, objkeyError } from "./errors";
 import { backoffMs, isAmbiguousOutcome, sleep } from "./transport";
@@ -112,54 +113,6 @@ async function oneAtATime<T>(label: string, fn: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Creates waiting for the next listing of one account, and whether a listing is being sent. */
-interface ListingQueue {
-  sending: boolean;
-  waiting: { resolve: (keys: KeyRef[]) => void; reject: (err: unknown) => void }[];
-}
-
-/** Listing queues per API root and token, on `globalThis` (never in the serialized provider). */
-function listingQueues(): Map<string, ListingQueue> {
-  const slot = Symbol.for("pulumi-linode-objkey/listing-queues");
-  const holder = globalThis as unknown as Record<symbol, Map<string, ListingQueue> | undefined>;
-  return (holder[slot] ??= new Map());
-}
-
-/**
- * Every key's id and label, from a listing sent after this call: creates that ask while a
- * listing is being sent wait, and the next listing, sent as soon as that one ends, serves all of
- * them. A create never uses a listing sent before it asked, so what it sees is as fresh as a
- * listing of its own; the engine runs up to 8 creates at once, and each listing carries every key
- * of the account, so sharing saves most of them.
- */
-function sharedListing(client: KeysClient): Promise<KeyRef[]> {
-  const queues = listingQueues();
-  const account = `${client.settings.baseUrl}\n${client.settings.token}`;
-  let queue = queues.get(account);
-  if (!queue) queues.set(account, (queue = { sending: false, waiting: [] }));
-  const q = queue;
-  const sendNext = (): void => {
-    if (q.sending || q.waiting.length === 0) return;
-    const batch = q.waiting;
-    q.waiting = [];
-    q.sending = true;
-    client
-      .listKeyRefs()
-      .then(
-        (keys) => batch.forEach((w) => w.resolve(keys)),
-        (err: unknown) => batch.forEach((w) => w.reject(err)),
-      )
-      .finally(() => {
-        q.sending = false;
-        sendNext();
-      });
-  };
-  return new Promise((resolve, reject) => {
-    q.waiting.push({ resolve, reject });
-    sendNext();
-  });
-}
-
 /** The keys that carry `label` (whole keys: an adopted key's outputs come from here). */
 async function keysWithLabel(client: KeysClient, label: string): Promise<ApiKey[]> {
   return (await client.listKeys()).filter((k) => k.label === label);
@@ -190,7 +143,8 @@ async function newKeys(client: KeysClient, label: string, before: ReadonlySet<nu
 export async function createKeySafely(client: KeysClient, body: CreateKeyBody): Promise<ApiKey> {
   const { label } = body;
   return oneAtATime(label, async () => {
-    const preexisting = (await sharedListing(client)).filter((k) => k.label === label).map((k) => k.id);
+    // Ids and labels only: decoding whole keys (their endpoints are most of a key) costs 3 times as much.
+    const preexisting = (await client.listKeyRefs()).filter((k) => k.label === label).map((k) => k.id);
     const before = new Set(preexisting);
     for (let attempt = 0; ; attempt++) {
       try {
