@@ -18,7 +18,7 @@
  * Listing costs one GET per create; reads have a far larger rate budget than writes (1840/min
  * against 60/min on the live API). Creates do not share listings: a create may only use a listing
  * sent after it asked, so sharing means waiting for the one under way to end, and with 200 ms
- * added to every answer that made an `up` of 50 keys 1.8 s slower (`npm run bench`).
+ * added to every answer that made an `up` of 50 keys 1.0 s slower (`npm run bench`: +3.61 s, not +2.57 s).
  *
  * @packageDocumentation
  */
