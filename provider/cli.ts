@@ -33,6 +33,9 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return values.help ? 0 : 2;
   }
+  // Checked before any request: a typo must not cost a listing of the account.
+  const ids = values.revoke?.split(",").map((s) => Number(s.trim()));
+  if (ids?.some((n) => !Number.isSafeInteger(n) || n <= 0)) throw new Error(`--revoke takes key ids separated by commas; got "${values.revoke}".`);
   const files = values.state?.length ? values.state : ["-"];
   const exports = files.map((f) => JSON.parse(fs.readFileSync(f === "-" ? 0 : f, "utf8")) as unknown);
   const untracked = await findUntrackedKeys(exports);
@@ -43,9 +46,7 @@ async function main(argv: string[]): Promise<number> {
     for (const k of untracked) console.log(`  ${k.id}\t${k.label}\t${k.access_key}\t${k.limited ? "limited" : "unlimited"}`);
     console.log("Revoke the ones nobody uses with: linode-objkey untracked --revoke <id,...> (same --state arguments).");
   }
-  if (values.revoke !== undefined) {
-    const ids = values.revoke.split(",").map((s) => Number(s.trim()));
-    if (ids.some((n) => !Number.isSafeInteger(n) || n <= 0)) throw new Error(`--revoke takes key ids separated by commas; got "${values.revoke}".`);
+  if (ids !== undefined) {
     const revoked = await revokeUntrackedKeys(ids, untracked);
     console.log(`Revoked: ${revoked.join(", ") || "none (already gone)"}`);
   }

@@ -18,7 +18,7 @@ export const NOW_ENV = "LINODE_OBJKEY_NOW";
  * @throws An `ObjectStorageKeyError` of kind `settings` when `LINODE_OBJKEY_NOW` is set but is not an ISO 8601 instant.
  */
 export function now(): number {
-  const raw = process.env.LINODE_OBJKEY_NOW;
+  const raw = process.env[NOW_ENV];
   if (raw === undefined || raw.trim() === "") return Date.now();
   const ms = parseInstant(raw.trim());
   if (ms === undefined) {
