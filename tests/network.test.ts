@@ -302,7 +302,7 @@ describe("the network is not always the API (issue 7 §4)", function () {
         return assert.fail(`accepted ${url}`);
       })();
       assert.ok(isObjectStorageKeyError(err, "settings"), err.message);
-      assert.ok(!err.message.includes("hunter2"), err.message);
+      assert.ok(!err.message.includes("hunter2"), "the message echoes the URL's credential");
     }
   });
 
@@ -329,8 +329,8 @@ describe("the network is not always the API (issue 7 §4)", function () {
       const err = await rejection(() => p.create({ label: "internal-error" } as KeyInputs));
       assert.ok(isObjectStorageKeyError(err, "internal"), `${(err as { kind?: string }).kind}: ${err.message}`);
       assert.ok(!/ECONNRESET|may have created/.test(err.message), err.message);
-      assert.match(err.message, /an unexpected error in the HTTP client \(TypeError|library bug near \[token\]/);
-      assert.ok(!err.message.includes(emu.token), err.message);
+      assert.ok(!err.message.includes(emu.token), "the message echoes the token");
+      assert.match(err.message, /an unexpected error in the HTTP client \(library bug near \[token\]\)/);
       assert.deepEqual(
         emu.requests.map((q) => q.method),
         ["GET"],

@@ -210,7 +210,10 @@ describe("engine: random faults on every request (issue 7)", function () {
         "no foreign key touched",
       );
       for (const id of ids) assert.ok(live.includes(id), `tracked key ${id} is live`);
-      for (const r of Object.values(state)) assert.equal(typeof r.outputs.secret_key, "object", "every tracked key has its (encrypted) secret");
+      for (const r of Object.values(state)) {
+        const secret = r.outputs.secret_key as { ciphertext?: unknown } | null | undefined;
+        assert.equal(typeof secret?.ciphertext, "string", "every tracked key has its (encrypted) secret");
+      }
 
       proxy.setRate(0.2);
       let destroyed = false;

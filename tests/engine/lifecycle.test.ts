@@ -4,6 +4,7 @@
  * Fails (never skips) when no Pulumi CLI can be had.
  */
 import { strict as assert } from "node:assert";
+import { calls } from "../helpers";
 import { EngineRun, VERBOSE, changes, engineRun, filesUnder, severityOf, stateKeys, timed } from "./harness";
 
 const timings: [string, number][] = [];
@@ -51,9 +52,18 @@ describe("engine: the key lifecycle under a real pulumi CLI", function () {
     for (const [name, ms] of timings) console.log(`      ${name.padEnd(44)} ${ms}`);
   });
 
+  /** Requests the emulator saw since it last cleared them, by method and path (key ids as `{id}`). */
+  function requestCounts(): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const c of calls(run.emu).map((c) => c.replace(/\/\d+$/, "/{id}"))) counts[c] = (counts[c] ?? 0) + 1;
+    return counts;
+  }
+
   it("1. up creates the program's keys, and the emulator holds exactly those", async () => {
+    run.emu.clearRequests();
     const r = await up("up (create 3 keys)");
     assert.deepEqual(changes(r.summary), { create: 4 });
+    assert.deepEqual(requestCounts(), { "GET /object-storage/keys": 3, "POST /object-storage/keys": 3 }, "per key: one listing, one POST");
     assert.deepEqual(labels(), ["e2e-limited", "e2e-regional", "e2e-unlimited"]);
     const o = await outputs();
     for (const k of run.emu.keys()) {
@@ -64,17 +74,21 @@ describe("engine: the key lifecycle under a real pulumi CLI", function () {
   });
 
   it("2. a second up, preview --expect-no-changes and refresh --expect-no-changes change nothing", async () => {
+    run.emu.clearRequests();
     const r = await up("second up");
     assert.deepEqual(changes(r.summary), {});
+    assert.deepEqual(requestCounts(), {}, "an up with nothing to change sends no request");
     const p = await timed(timings, "preview --expect-no-changes (verbose)", () =>
       run.stack.preview(run.watch("preview --expect-no-changes", { ...VERBOSE, expectNoChanges: true })),
     );
     run.record(p, true);
+    run.emu.clearRequests();
     const f = await timed(timings, "refresh --expect-no-changes (verbose)", () =>
       run.stack.refresh(run.watch("refresh --expect-no-changes", { ...VERBOSE, expectNoChanges: true })),
     );
     run.record(f, true);
     assert.deepEqual(changes(f.summary), {});
+    assert.deepEqual(requestCounts(), { "GET /object-storage/keys/{id}": 3 }, "refresh: one GET per key");
   });
 
   it("2b. bad input fails at preview, naming the property and the reason, with no API call", async () => {
