@@ -4,7 +4,7 @@
  */
 import { STATUS_CODES } from "node:http";
 import type { Fault } from "./faults";
-import { Reply, apiHeaders, epochSeconds, errorReply } from "./replies";
+import { RATE_LIMITED, Reply, apiHeaders, epochSeconds, errorReply } from "./replies";
 
 /** A fault answered without acting on the key store. */
 export type AnsweringFault = Fault & { kind: "status" | "rate-limit" | "maintenance" };
@@ -17,6 +17,7 @@ export function isAnswering(fault: Fault | undefined): fault is AnsweringFault {
 /** The answer a fault gives to a request with this method. */
 export function faultReply(method: string, fault: AnsweringFault): Reply {
   const headers = apiHeaders(method);
+  // The header is recorded (linodego retries.go); the reason text is undocumented: assumed.
   if (fault.kind === "maintenance") return errorReply(503, [{ reason: "Currently in maintenance mode." }], { ...headers, "X-Maintenance-Mode": "true" });
   if (fault.kind === "rate-limit") return rateLimitReply(fault.retryAfter, headers);
   const body = fault.body ?? { errors: [{ reason: STATUS_CODES[fault.status] ?? "Error" }] };
@@ -35,7 +36,7 @@ function rateLimitReply(retryAfter: number | null | undefined, headers: Record<s
     "X-RateLimit-Reset": String(epochSeconds(Date.now()) + (retryAfter ?? 60)),
   };
   if (retryAfter !== null) h["Retry-After"] = String(retryAfter ?? 1);
-  return errorReply(429, [{ reason: "Too Many Requests" }], h);
+  return errorReply(429, RATE_LIMITED, h);
 }
 
 /**

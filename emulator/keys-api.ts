@@ -27,6 +27,8 @@ export class KeysApi {
   /** Acts on the request and returns the answer; any error other than a LinodeError is a bug and thrown. */
   act(ex: Exchange): Reply {
     const target = route(ex.method, ex.path);
+    // Undocumented: assumed. An unknown route or a method a route lacks answers the generic 404
+    // (live may send 405 for the latter), checked before auth; no client here depends on either.
     if (target === undefined) return errorReply(404, [{ reason: "Not found" }]);
     if (!ex.authorized) return errorReply(401, [{ reason: "Invalid Token" }]);
     let headers = apiHeaders(ex.method);
@@ -36,6 +38,7 @@ export class KeysApi {
       headers = { ...headers, ...gate.headers };
     }
     try {
+      // Undocumented: assumed (status and text): no live answer to a body that is not JSON is recorded.
       if (ex.method !== "GET" && ex.method !== "DELETE" && !ex.bodyIsJson) throw new LinodeError(400, [{ reason: "Request body must be valid JSON" }]);
       return json(200, this.dispatch(ex, target), headers);
     } catch (e) {
@@ -64,7 +67,9 @@ export class KeysApi {
 
 /**
  * The field named by an X-Filter header, or undefined when there is no filter.
- * Keys have no filterable fields, so any filter at all is refused.
+ * Keys have no filterable fields, so any filter at all is refused ("Cannot filter on <field>" is
+ * recorded live). Undocumented: assumed: refusing operators such as `+order_by` too, and the
+ * answer to a header that is not JSON.
  */
 function filterField(header: string | string[] | undefined): string | undefined {
   const raw = Array.isArray(header) ? header[0] : header;

@@ -22,7 +22,7 @@ export interface RegionInfo {
   readonly id: string;
   /** Legacy cluster id, or `""` when the region never had one. */
   readonly cluster: string;
-  /** Its endpoints, E-type then host name (the order live keys listed them in 2026). */
+  /** Its endpoints, E-type then host name: the emulator's canonical order (live guarantees none; order.ts permutes answers). */
   readonly endpoints: readonly RegionEndpoint[];
 }
 

@@ -42,4 +42,11 @@ export function errorReply(status: number, errors: ErrorItem[], headers?: Record
 }
 
 /** Epoch seconds, rounded up, as `X-RateLimit-Reset` carries them. */
+/**
+ * The reason of every 429 the emulator sends (the write window and injected rate limits).
+ * Undocumented: assumed. No live 429 body is recorded; the spec only describes the status
+ * ("You've hit a rate limit."), and clients act on the status and `Retry-After`, not this text.
+ */
+export const RATE_LIMITED: ErrorItem[] = [{ reason: "Too Many Requests" }];
+
 export const epochSeconds = (ms: number): number => Math.ceil(ms / 1000);

@@ -143,7 +143,11 @@ export class KeyStore {
     return this.answer(this.find(id));
   }
 
-  /** GET the collection: keys in id order, secrets redacted; page past the end gives the last page. */
+  /**
+   * GET the collection: keys in id order, secrets redacted. The 25..500 range of `page_size` is
+   * the spec's. Undocumented: assumed: the error's wording, a page past the end giving the last
+   * page, and a page that is not a whole number giving page 1.
+   */
   list(page: number, pageSize: number): Page<ApiKey> {
     if (!Number.isInteger(pageSize) || pageSize < 25 || pageSize > 500) throw bad("page_size", "page_size must be a value between 25 and 500");
     const all = [...this.keys.values()].sort((a, b) => a.id - b.id);

@@ -1,7 +1,9 @@
 /**
  * The optional fixed-window limit on writes (POST/PUT/DELETE), answered with 429 like the live API.
+ * The `X-RateLimit-*` headers and the 60-writes limit are recorded live. Undocumented: assumed: a
+ * fixed window, and `Retry-After` as the seconds left in it.
  */
-import { COMMON_HEADERS, Reply, epochSeconds, errorReply } from "./replies";
+import { COMMON_HEADERS, RATE_LIMITED, Reply, epochSeconds, errorReply } from "./replies";
 
 /** At most `limit` writes per `windowMs` milliseconds. */
 export interface WriteLimit {
@@ -39,7 +41,7 @@ export class WriteWindow {
     if (!over) return { headers };
     this.stats.rateLimited++;
     const retryAfter = String(Math.max(1, Math.ceil((end - now) / 1000)));
-    return { headers, reply: errorReply(429, [{ reason: "Too Many Requests" }], { ...COMMON_HEADERS, ...headers, "Retry-After": retryAfter }) };
+    return { headers, reply: errorReply(429, RATE_LIMITED, { ...COMMON_HEADERS, ...headers, "Retry-After": retryAfter }) };
   }
 
   /** Forgets the current window and the count of 429s. */
