@@ -98,9 +98,6 @@ async function main(): Promise<void> {
     console.log(`  Pulumi.yaml       copied from this repository (main: examples/index.ts)`);
     console.log(`  examples/*.ts     copied, importing "${PACKAGE}" instead of "../provider"`);
     console.log(`  node_modules/${PACKAGE}  ${path.basename(tarball)}, unpacked`);
-    console.log(`\nTo repeat a command by hand, in that folder:`);
-    console.log(`  export PULUMI_HOME=${sb.envVars.PULUMI_HOME} PULUMI_BACKEND_URL=${sb.envVars.PULUMI_BACKEND_URL}`);
-    console.log(`  export PULUMI_CONFIG_PASSPHRASE=<any passphrase> PULUMI_NODEJS_ROOT_DIRECTORY=$PWD PATH=${path.dirname(sb.pulumiBin)}:$PATH`);
 
     step("Create the stack and set its config");
     await pulumi(sb, ["stack", "init", STACK]);

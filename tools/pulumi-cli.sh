@@ -79,6 +79,14 @@ if command -v pulumi >/dev/null 2>&1 && version_ok "$(pulumi version 2>/dev/null
   exit 0
 fi
 
+# One build at a time per cache folder: two first runs at once (npm test and npm run demo) would
+# write the same .tmp files and scratch modules. The second waits, then finds the build done.
+mkdir -p "$cache"
+if command -v flock >/dev/null 2>&1; then
+  exec 9>"$cache/.lock"
+  flock 9
+fi
+
 if command -v pulumi >/dev/null 2>&1; then
   say "not using the pulumi on PATH ($(pulumi version 2>/dev/null || echo unknown version)): it needs to be >= $PULUMI_VERSION with pulumi-language-nodejs beside it"
 fi
