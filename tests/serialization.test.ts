@@ -18,7 +18,7 @@ import { ObjectStorageKeyProvider } from "../provider/provider";
 import type { EngineProps, KeyInputs, KeyOutputs } from "../provider/codecs";
 import * as engine from "../provider/engine";
 import { objectStorageKeyProvider } from "../provider/provider";
-import { InstalledProject, installTarball, serializedProviderText } from "../tools/bench/installed";
+import { InstalledProject, installTarball, serializedProviderText } from "../tools/installed";
 import { packThisPackage } from "../tools/sandbox";
 import { FAST_RETRIES, calls, providerFor, rejection, stackConfig } from "./helpers";
 

@@ -49,6 +49,21 @@ export function pulumiCliDir(): string {
 }
 
 /**
+ * Unpacks `tarball` (an `npm pack` output) as `<projectDir>/node_modules/<name>`, as `npm install`
+ * does, so Pulumi serializes it by reference; every other entry of `node_modules` links to
+ * `modulesDir`'s, so the package shares their module instances. Returns the package's folder.
+ */
+export function unpackPackage(projectDir: string, tarball: string, modulesDir: string, name = "pulumi-linode-objkey"): string {
+  const nm = path.join(projectDir, "node_modules");
+  fs.mkdirSync(nm);
+  for (const entry of fs.readdirSync(modulesDir)) if (entry !== name) fs.symlinkSync(path.join(modulesDir, entry), path.join(nm, entry));
+  execFileSync("tar", ["-xzf", tarball, "-C", projectDir]);
+  const packageDir = path.join(nm, name);
+  fs.renameSync(path.join(projectDir, "package"), packageDir);
+  return packageDir;
+}
+
+/**
  * Creates a sandbox whose project folder resolves `node_modules` from `modulesFrom` (default: the
  * repo), with this package unpacked from `packedTarball` when given. With `ownTmpDir`, the CLI and
  * the plugins it starts get a TMPDIR inside the sandbox, so whatever they write there can be
@@ -71,17 +86,7 @@ export async function createSandbox(opts: {
   // provider's own dependencies from there.
   const modules = path.join(opts.modulesFrom ?? ROOT, "node_modules");
   if (!opts.packedTarball) fs.symlinkSync(modules, path.join(workDir, "node_modules"), "dir");
-  else {
-    // This package as users get it: unpacked into node_modules (so Pulumi serializes it by
-    // reference), beside links to the repo's dependencies (so it shares their module instances).
-    const nm = path.join(workDir, "node_modules");
-    fs.mkdirSync(nm);
-    for (const entry of fs.readdirSync(modules)) {
-      if (entry !== "pulumi-linode-objkey") fs.symlinkSync(path.join(modules, entry), path.join(nm, entry));
-    }
-    execFileSync("tar", ["-xzf", opts.packedTarball, "-C", workDir]);
-    fs.renameSync(path.join(workDir, "package"), path.join(nm, "pulumi-linode-objkey"));
-  }
+  else unpackPackage(workDir, opts.packedTarball, modules);
   fs.writeFileSync(path.join(workDir, "Pulumi.yaml"), `name: ${opts.projectName}\nruntime: nodejs\n`);
   const cliDir = pulumiCliDir();
   const passphrase = randomBytes(18).toString("base64url");

@@ -25,7 +25,7 @@ import { Emulator, RecordedRequest, startEmulator } from "../../emulator/server"
 import { objectStorageKeyProvider } from "../../provider/provider";
 import { ROOT, Sandbox, createSandbox, inlineStack, packThisPackage } from "../sandbox";
 import { lineChart } from "./chart";
-import { installTarball, serializedProviderText } from "./installed";
+import { installTarball, serializedProviderText } from "../installed";
 import { RefResource, noopProvider } from "./providers";
 import { Spread, fmtSpread, quantile, rotate, spread } from "./stats";
 

@@ -4,12 +4,12 @@
  * dependencies (as tools/sandbox.ts does for the engine suite), and the provider text that
  * `ObjectStorageKey` hands the engine there. Used by the serialization test and the benchmark.
  */
-import { execFile, execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
-import { ROOT } from "../sandbox";
+import { ROOT, unpackPackage } from "./sandbox";
 
 const execFileAsync = promisify(execFile);
 
@@ -30,15 +30,7 @@ export interface InstalledProject {
 export function installTarball(tarball: string, opts: { name?: string; modulesFrom?: string; prefix?: string } = {}): InstalledProject {
   const name = opts.name ?? "pulumi-linode-objkey";
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), opts.prefix ?? "objkey-installed-"));
-  const nm = path.join(dir, "node_modules");
-  fs.mkdirSync(nm);
-  const modules = path.join(opts.modulesFrom ?? ROOT, "node_modules");
-  for (const entry of fs.readdirSync(modules)) {
-    if (entry !== name) fs.symlinkSync(path.join(modules, entry), path.join(nm, entry));
-  }
-  execFileSync("tar", ["-xzf", tarball, "-C", dir]);
-  const packageDir = path.join(nm, name);
-  fs.renameSync(path.join(dir, "package"), packageDir);
+  const packageDir = unpackPackage(dir, tarball, path.join(opts.modulesFrom ?? ROOT, "node_modules"), name);
   return { dir, packageDir, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
