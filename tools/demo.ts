@@ -6,35 +6,17 @@
  * command is echoed before it runs, and Pulumi prints its own progress.
  * tools/demo.sh installs, builds and makes the CLI (with its Node.js language host) available.
  */
-import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { startEmulator } from "../emulator/server";
+import { Pulumi, exportedKeys, lastChanges, pulumiIn } from "./pulumi-command";
 import { ROOT, Sandbox, createSandbox, packThisPackage } from "./sandbox";
 
 const STACK = "demo";
 const PACKAGE = "pulumi-linode-objkey";
 
 const step = (text: string) => console.log(`\n=== ${text}\n`);
-
-/** Runs `pulumi args` in the project, echoed first; `shown` replaces the echo of a secret argument. */
-function pulumi(sb: Sandbox, args: string[], opts: { input?: string; shown?: string; quiet?: boolean } = {}): Promise<string> {
-  if (!opts.quiet) console.log(`$ ${opts.shown ?? `pulumi ${args.join(" ")}`}`);
-  return new Promise((resolve, reject) => {
-    const child = spawn(sb.pulumiBin, args, {
-      cwd: sb.workDir,
-      // The stand-in Node.js language host does not pass --root-directory (tools/pulumi-cli.sh).
-      env: { ...process.env, ...sb.envVars, PULUMI_NODEJS_ROOT_DIRECTORY: sb.workDir },
-      stdio: [opts.input === undefined ? "ignore" : "pipe", opts.quiet ? "pipe" : "inherit", "inherit"],
-    });
-    let out = "";
-    child.stdout?.on("data", (d: Buffer) => (out += d.toString("utf8")));
-    child.stdin?.end(opts.input);
-    child.on("error", reject);
-    child.on("close", (code) => (code === 0 ? resolve(out) : reject(new Error(`pulumi ${args[0]} ${args[1] ?? ""} exited ${code}`))));
-  });
-}
 
 /**
  * The example as a user's project: the repository's Pulumi.yaml, examples/ importing the
@@ -64,21 +46,9 @@ function makeExampleProject(sb: Sandbox): void {
 }
 
 /** The serialized provider of each key in the state, as `pulumi stack export` shows it. */
-async function providerCopies(sb: Sandbox): Promise<{ key: string; side: string; text: string }[]> {
-  const state = JSON.parse(await pulumi(sb, ["stack", "export"], { quiet: true })) as {
-    deployment: { resources?: { urn: string; type: string; inputs?: Record<string, unknown>; outputs?: Record<string, unknown> }[] };
-  };
-  const copies: { key: string; side: string; text: string }[] = [];
-  for (const r of state.deployment.resources ?? []) {
-    if (!r.type.endsWith(":ObjectStorageKey")) continue;
-    for (const side of ["inputs", "outputs"] as const) copies.push({ key: r.urn.split("::").pop()!, side, text: String(r[side]?.__provider ?? "") });
-  }
-  return copies;
-}
-
-async function changesOfLastUpdate(sb: Sandbox): Promise<Record<string, number>> {
-  const [latest] = JSON.parse(await pulumi(sb, ["stack", "history", "--json"], { quiet: true })) as { resourceChanges?: Record<string, number> }[];
-  return Object.fromEntries(Object.entries(latest.resourceChanges ?? {}).filter(([op, n]) => op !== "same" && n > 0));
+async function providerCopies(pulumi: Pulumi): Promise<{ key: string; side: string; text: string }[]> {
+  const keys = await exportedKeys(pulumi);
+  return Object.entries(keys).flatMap(([key, r]) => (["inputs", "outputs"] as const).map((side) => ({ key, side, text: String(r[side]?.__provider ?? "") })));
 }
 
 async function main(): Promise<void> {
@@ -94,24 +64,25 @@ async function main(): Promise<void> {
   let failed = false;
   try {
     makeExampleProject(sb);
+    const pulumi = pulumiIn(sb, sb.workDir);
     console.log(`Project: ${sb.workDir}`);
     console.log(`  Pulumi.yaml       copied from this repository (main: examples/index.ts)`);
     console.log(`  examples/*.ts     copied, importing "${PACKAGE}" instead of "../provider"`);
     console.log(`  node_modules/${PACKAGE}  ${path.basename(tarball)}, unpacked`);
 
     step("Create the stack and set its config");
-    await pulumi(sb, ["stack", "init", STACK]);
-    await pulumi(sb, ["config", "set", "linode:url", emu.url]);
-    await pulumi(sb, ["config", "set", "--secret", "linode:token"], {
+    await pulumi(["stack", "init", STACK], { echo: true });
+    await pulumi(["config", "set", "linode:url", emu.url], { echo: true });
+    await pulumi(["config", "set", "--secret", "linode:token"], {
       input: emu.token,
-      shown: "pulumi config set --secret linode:token   # the value (the emulator's token) on stdin",
+      echo: "pulumi config set --secret linode:token   # the value (the emulator's token) on stdin",
     });
 
     step("Preview");
-    await pulumi(sb, ["preview"]);
+    await pulumi(["preview"], { echo: true });
 
     step("Create the keys");
-    await pulumi(sb, ["up", "--yes"]);
+    await pulumi(["up", "--yes"], { echo: true });
     console.log(
       `\nThe emulator now holds ${emu.keys().length} keys: ${emu
         .keys()
@@ -120,11 +91,11 @@ async function main(): Promise<void> {
     );
 
     step("Stack outputs (secrets are shown as [secret])");
-    await pulumi(sb, ["stack", "output"]);
+    await pulumi(["stack", "output"], { echo: true });
 
     step("What the state stores of the provider");
     console.log(`$ pulumi stack export   # measured, not printed`);
-    const copies = await providerCopies(sb);
+    const copies = await providerCopies(pulumi);
     const sizes = copies.map((c) => Buffer.byteLength(c.text));
     const byReference = copies.every((c) => c.text.includes(`require("${PACKAGE}`));
     const keys = new Set(copies.map((c) => c.key)).size;
@@ -136,13 +107,13 @@ async function main(): Promise<void> {
     if (!byReference) failed = true;
 
     step("Run up again (expect no changes)");
-    await pulumi(sb, ["up", "--yes"]);
-    const changed = await changesOfLastUpdate(sb);
+    await pulumi(["up", "--yes"], { echo: true });
+    const { changes: changed } = await lastChanges(pulumi);
     console.log(Object.keys(changed).length === 0 ? "\nSecond up: no changes." : `\nSecond up changed: ${JSON.stringify(changed)}`);
     if (Object.keys(changed).length) failed = true;
 
     step("Destroy");
-    await pulumi(sb, ["destroy", "--yes"]);
+    await pulumi(["destroy", "--yes"], { echo: true });
     if (emu.keys().length) failed = true;
   } finally {
     sb.cleanup();

@@ -11,7 +11,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { startEmulator } from "../../emulator/server";
 import { createSandbox, packThisPackage } from "../../tools/sandbox";
-import { exportedKeys, lastChanges, pinned, pulumiIn } from "./cli-harness";
+import { exportedKeys, lastChanges, pinned, pulumiIn } from "../../tools/pulumi-command";
 
 const execFileAsync = promisify(execFile);
 

@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { startEmulator } from "../../emulator/server";
 import { ROOT, createSandbox } from "../../tools/sandbox";
-import { exportedKeys, lastChanges, pulumiIn } from "./cli-harness";
+import { exportedKeys, lastChanges, pulumiIn } from "../../tools/pulumi-command";
 
 /** The files of a clone that decide what `pulumi up` at its root runs (the rest is not read). */
 const ROOT_FILES = ["Pulumi.yaml", "package.json", "tsconfig.json", "examples", "provider"];

@@ -1,11 +1,11 @@
 /**
- * Helpers for the engine tests that drive the `pulumi` command itself, as users type it, on a
- * `runtime: nodejs` project (the Node.js language host runs the program), apart from the suite's
- * Automation API inline programs.
+ * Running the `pulumi` command itself, as users type it, on a `runtime: nodejs` project (the
+ * Node.js language host runs the program): for the demo and for the engine tests that drive the
+ * CLI, apart from the suite's Automation API inline programs.
  */
 import { spawn } from "node:child_process";
 import * as path from "node:path";
-import type { Sandbox } from "../../tools/sandbox";
+import { ROOT, Sandbox } from "./sandbox";
 
 /** What one `pulumi` command printed, and how it ended. */
 export interface CliResult {
@@ -17,12 +17,13 @@ export interface CliResult {
 }
 
 /** A `pulumi` command runner bound to one sandbox (PULUMI_HOME, backend, passphrase) and one project folder. */
-export type Pulumi = (args: string[], opts?: { input?: string; allowFailure?: boolean }) => Promise<CliResult>;
+export type Pulumi = (args: string[], opts?: { input?: string; allowFailure?: boolean; echo?: boolean | string }) => Promise<CliResult>;
 
 /**
  * Runs `pulumi` in `projectDir` with the sandbox's environment. Asynchronous, so an emulator
  * served from this process keeps answering. Fails with everything the command printed unless
- * `allowFailure`.
+ * `allowFailure`. With `echo`, prints `$ pulumi <args>` first (or `$ <echo>` when it is a string,
+ * to show a command whose argument is secret) and passes the output through as it comes, in color.
  */
 export function pulumiIn(sb: Sandbox, projectDir: string): Pulumi {
   return (args, opts = {}) =>
@@ -30,18 +31,26 @@ export function pulumiIn(sb: Sandbox, projectDir: string): Pulumi {
       const child = spawn(sb.pulumiBin, args, {
         cwd: projectDir,
         // The stand-in language host does not pass --root-directory (see tools/pulumi-cli.sh).
-        env: { ...process.env, ...sb.envVars, PULUMI_NODEJS_ROOT_DIRECTORY: projectDir, NO_COLOR: "1" },
+        env: { ...process.env, ...sb.envVars, PULUMI_NODEJS_ROOT_DIRECTORY: projectDir, ...(opts.echo ? {} : { NO_COLOR: "1" }) },
         stdio: ["pipe", "pipe", "pipe"],
       });
+      if (opts.echo) console.log(`$ ${typeof opts.echo === "string" ? opts.echo : `pulumi ${args.join(" ")}`}`);
       let stdout = "";
       let stderr = "";
-      child.stdout.on("data", (d: Buffer) => (stdout += d.toString("utf8")));
-      child.stderr.on("data", (d: Buffer) => (stderr += d.toString("utf8")));
+      child.stdout.on("data", (d: Buffer) => {
+        stdout += d.toString("utf8");
+        if (opts.echo) process.stdout.write(d);
+      });
+      child.stderr.on("data", (d: Buffer) => {
+        stderr += d.toString("utf8");
+        if (opts.echo) process.stderr.write(d);
+      });
       child.stdin.end(opts.input ?? "");
       child.on("error", reject);
       child.on("close", (code) => {
         const result = { command: `pulumi ${args.join(" ")}`, stdout, stderr, code };
-        if (code !== 0 && !opts.allowFailure) reject(new Error(`${result.command} exited ${code}\n${stdout}\n${stderr}`));
+        // Echoed output is already on the screen; otherwise the error carries it.
+        if (code !== 0 && !opts.allowFailure) reject(new Error(`${result.command} exited ${code}${opts.echo ? "" : `\n${stdout}\n${stderr}`}`));
         else resolve(result);
       });
     });
@@ -76,7 +85,7 @@ export async function lastChanges(pulumi: Pulumi): Promise<{ kind: string; chang
 
 /** The version of a dev dependency in this repository's package.json (what the CLI tests install). */
 export function pinned(name: string): string {
-  const pkg = require(path.join(__dirname, "..", "..", "..", "package.json")) as { devDependencies: Record<string, string> };
+  const pkg = require(path.join(ROOT, "package.json")) as { devDependencies: Record<string, string> };
   const version = pkg.devDependencies[name];
   if (!version) throw new Error(`package.json has no devDependency ${name}`);
   return version;
