@@ -5,8 +5,8 @@
 import * as fs from "node:fs";
 import { parseArgs } from "node:util";
 import { LIVE_DEFAULT_KEY_REGIONS } from "./catalogue";
-import { DEFAULT_ORDER_SEED, ORDER_SEED_ENV, OrderSeed, parseOrderSeed } from "./order";
-import { LIVE_CATALOGUE, RegionCatalogue, parseCatalogue } from "./regions";
+import { DEFAULT_ORDER_SEED, ORDER_SEED_ENV, OrderSeed, orderSeedFromEnv, parseOrderSeed } from "./order";
+import { LIVE_CATALOGUE, RegionCatalogue, liveDefaultRegionsIn, parseCatalogue } from "./regions";
 import { startEmulator } from "./server";
 
 const HELP = `Usage: npm run emulator -- [options]
@@ -80,10 +80,8 @@ export function cliSettings(args: string[], env: NodeJS.ProcessEnv): CliSettings
 
   const regionsText = pick(values["default-regions"], "LINODE_EMULATOR_DEFAULT_REGIONS");
   let defaultRegions: readonly string[];
-  if (regionsText === undefined) {
-    // A custom catalogue may lack some of the live defaults: keep those it has.
-    defaultRegions = LIVE_DEFAULT_KEY_REGIONS.filter((id) => catalogue.find(id));
-  } else if (regionsText.trim() === "all") {
+  if (regionsText === undefined) defaultRegions = liveDefaultRegionsIn(catalogue);
+  else if (regionsText.trim() === "all") {
     defaultRegions = catalogue.regions.map((r) => r.id);
   } else {
     defaultRegions = regionsText
@@ -94,14 +92,12 @@ export function cliSettings(args: string[], env: NodeJS.ProcessEnv): CliSettings
     if (unknown.length) throw new Error(`--default-regions: not in the catalogue: ${unknown.join(", ")}`);
   }
 
-  const seedText = pick(values["order-seed"], ORDER_SEED_ENV);
-  let orderSeed: OrderSeed = DEFAULT_ORDER_SEED;
-  if (seedText !== undefined) {
-    try {
-      orderSeed = parseOrderSeed(seedText);
-    } catch (e) {
-      throw new Error(`--order-seed: ${(e as Error).message}`, { cause: e });
-    }
+  const seedArg = values["order-seed"];
+  let orderSeed: OrderSeed;
+  try {
+    orderSeed = seedArg !== undefined ? parseOrderSeed(seedArg) : orderSeedFromEnv(env);
+  } catch (e) {
+    throw new Error(`${seedArg !== undefined ? "--order-seed" : ORDER_SEED_ENV}: ${(e as Error).message}`, { cause: e });
   }
 
   return { help: values.help === true, port, token: pick(values.token, "LINODE_TOKEN"), catalogue, defaultRegions, orderSeed };

@@ -6,7 +6,7 @@
  * endpoint), a key lists one `regions[]` entry per endpoint, and only older regions have a legacy
  * cluster id (`us-east` → `us-east-1`); newer ones report cluster `""`.
  */
-import { EndpointRecord, EndpointType, LIVE_ENDPOINTS, OBSERVED_CLUSTERS } from "./catalogue";
+import { EndpointRecord, EndpointType, LIVE_DEFAULT_KEY_REGIONS, LIVE_ENDPOINTS, OBSERVED_CLUSTERS } from "./catalogue";
 
 export type { EndpointRecord, EndpointType } from "./catalogue";
 
@@ -117,3 +117,8 @@ export function parseCatalogue(json: unknown): RegionCatalogue {
 
 /** The live catalogue of 2026-04-30: 25 endpoints in 23 regions (catalogue.ts). */
 export const LIVE_CATALOGUE = new RegionCatalogue(LIVE_ENDPOINTS);
+
+/** The live account's default key regions that `catalogue` holds: a custom catalogue may lack some. */
+export function liveDefaultRegionsIn(catalogue: RegionCatalogue): string[] {
+  return LIVE_DEFAULT_KEY_REGIONS.filter((id) => catalogue.find(id));
+}

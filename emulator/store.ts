@@ -3,9 +3,8 @@
  * shapes of the live API. No HTTP here; failures are thrown as {@link LinodeError}.
  */
 import { randomInt } from "node:crypto";
-import { LIVE_DEFAULT_KEY_REGIONS } from "./catalogue";
 import { DEFAULT_ORDER_SEED, OrderSeed, permute } from "./order";
-import { LIVE_CATALOGUE, RegionCatalogue, RegionEndpoint } from "./regions";
+import { LIVE_CATALOGUE, RegionCatalogue, RegionEndpoint, liveDefaultRegionsIn } from "./regions";
 
 /** Bucket permission levels accepted by the API. */
 export type Permission = "read_only" | "read_write";
@@ -105,8 +104,7 @@ export class KeyStore {
   constructor(opts: StoreOptions = {}) {
     this.nextId = opts.firstId ?? 1000;
     this.catalogue = opts.catalogue ?? LIVE_CATALOGUE;
-    // A catalogue without some of the live defaults keeps those it has.
-    this.defaultRegions = opts.defaultRegions ?? LIVE_DEFAULT_KEY_REGIONS.filter((id) => this.catalogue.find(id));
+    this.defaultRegions = opts.defaultRegions ?? liveDefaultRegionsIn(this.catalogue);
     this.orderSeed = opts.orderSeed === undefined ? DEFAULT_ORDER_SEED : opts.orderSeed;
     const unknown = this.defaultRegions.filter((id) => !this.catalogue.find(id));
     if (unknown.length) throw new Error(`default regions not in the catalogue: ${unknown.join(", ")}`);
