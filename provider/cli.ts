@@ -1,51 +1,81 @@
 #!/usr/bin/env node
 /**
  * `linode-objkey`: the package's command line. One command today, `untracked`: lists the keys
- * that carry a label of the given stacks but that their state does not track (see untracked.ts),
- * and revokes the ones named with `--revoke`.
+ * this package left behind, found by their create marker (see untracked.ts), and revokes the
+ * ones named with `--revoke`.
  *
  * @packageDocumentation
  */
 import * as fs from "node:fs";
 import { parseArgs } from "node:util";
-import { findUntrackedKeys, revokeUntrackedKeys } from "./untracked";
+import { parseKeyId } from "./errors";
+import { DEFAULT_MIN_AGE_MS, findUntrackedKeys, revokeUntrackedKeys } from "./untracked";
 
-const USAGE = `Usage: linode-objkey untracked [--state FILE]... [--revoke ID[,ID...]] [--json]
+const USAGE = `Usage: linode-objkey untracked [--state FILE]... [--no-state] [--min-age MINUTES] [--revoke ID[,ID...]] [--json]
 
-Lists the Object Storage keys that carry a label of your stacks but that no stack's state tracks:
-keys left by a killed \`pulumi up\` or by a create that failed ambiguously.
+Lists the Object Storage keys that this package created but that no given stack's state holds:
+keys left by a killed \`pulumi up\` or by a create Linode carried out after the provider stopped
+waiting. Each still carries its create label (pulumi-objkey-create-...), and only such keys are
+listed: never a key a given state holds, a hand-made key, or another stack's key.
 
-  --state FILE   the output of \`pulumi stack export\` (repeat for every stack on the account that
-                 uses these labels); without it, the export is read from standard input
-  --revoke IDS   revoke these keys (comma-separated ids); each must be in the list printed
-  --json         print the list as JSON
+  --state FILE    the output of \`pulumi stack export\` (repeat for every stack on the account);
+                  without it (and without --no-state), the export is read from standard input
+  --no-state      give no state: list every key that carries a create label
+  --min-age MIN   only keys whose create label is at least MIN minutes old (default ${DEFAULT_MIN_AGE_MS / 60000}):
+                  a younger one may be a create still running
+  --revoke IDS    revoke these keys (comma-separated ids); each must be in the list printed
+  --json          print the list as JSON
 
 The token and API root come from LINODE_TOKEN and LINODE_URL (and LINODE_API_VERSION).
 Example: pulumi stack export | npx linode-objkey untracked`;
+
+/** `--revoke` ids, checked before any request: a typo must not cost a listing of the account. */
+function revokeIds(raw: string | undefined): number[] | undefined {
+  if (raw === undefined) return undefined;
+  try {
+    return raw.split(",").map((s) => parseKeyId(s.trim()));
+  } catch {
+    throw new Error(`--revoke takes key ids (decimal digits, no leading zeros) separated by commas; got "${raw.slice(0, 80)}".`);
+  }
+}
+
+function minAgeMs(raw: string | undefined): number {
+  if (raw === undefined) return DEFAULT_MIN_AGE_MS;
+  if (!/^\d+(\.\d+)?$/.test(raw.trim())) throw new Error(`--min-age takes a number of minutes; got "${raw.slice(0, 40)}".`);
+  return Number(raw) * 60000;
+}
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { state: { type: "string", multiple: true }, revoke: { type: "string" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+    options: {
+      state: { type: "string", multiple: true },
+      "no-state": { type: "boolean" },
+      "min-age": { type: "string" },
+      revoke: { type: "string" },
+      json: { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
   });
   if (values.help || positionals[0] !== "untracked" || positionals.length !== 1) {
     console.log(USAGE);
     return values.help ? 0 : 2;
   }
-  // Checked before any request: a typo must not cost a listing of the account.
-  const ids = values.revoke?.split(",").map((s) => Number(s.trim()));
-  if (ids?.some((n) => !Number.isSafeInteger(n) || n <= 0)) throw new Error(`--revoke takes key ids separated by commas; got "${values.revoke}".`);
-  const files = values.state?.length ? values.state : ["-"];
+  const ids = revokeIds(values.revoke);
+  const minAge = minAgeMs(values["min-age"]);
+  if (values["no-state"] && values.state?.length) throw new Error("--no-state and --state exclude each other.");
+  const files = values["no-state"] ? [] : values.state?.length ? values.state : ["-"];
   const exports = files.map((f) => JSON.parse(fs.readFileSync(f === "-" ? 0 : f, "utf8")) as unknown);
-  const untracked = await findUntrackedKeys(exports);
+  const { keys: untracked, young } = await findUntrackedKeys(exports, minAge);
   if (values.json) console.log(JSON.stringify(untracked.map(({ id, label, access_key, limited }) => ({ id, label, access_key, limited }))));
-  else if (!untracked.length) console.log("No untracked keys carry a label of these stacks.");
+  else if (!untracked.length) console.log("No key this package created is left untracked.");
   else {
-    console.log(`${untracked.length} key(s) carry a label of these stacks but no state tracks them:`);
+    console.log(`${untracked.length} key(s) created by this package are held by no given state:`);
     for (const k of untracked) console.log(`  ${k.id}\t${k.label}\t${k.access_key}\t${k.limited ? "limited" : "unlimited"}`);
-    console.log("Revoke the ones nobody uses with: linode-objkey untracked --revoke <id,...> (same --state arguments).");
+    console.log("Revoke them with: linode-objkey untracked --revoke <id,...> (same --state arguments).");
   }
+  if (young && !values.json) console.log(`${young} key(s) carry a create label younger than --min-age: creates that may still be running; not listed.`);
   if (ids !== undefined) {
     const revoked = await revokeUntrackedKeys(ids, untracked);
     console.log(`Revoked: ${revoked.join(", ") || "none (already gone)"}`);

@@ -97,9 +97,13 @@ export const STALE_SETTINGS_HINT =
 
 /** One key id, as the engine hands it over (a string) or a caller gives it: a positive integer. */
 export function parseKeyId(id: unknown): number {
-  const n = typeof id === "number" ? id : typeof id === "string" && /^\d{1,15}$/.test(id) ? Number(id) : NaN;
+  // Canonical decimal only: "01000", "1e3", "0x3f7" or "+1000" would name key 1000 under another id.
+  const n = typeof id === "number" ? id : typeof id === "string" && /^[1-9]\d{0,15}$/.test(id) ? Number(id) : NaN;
   if (!Number.isSafeInteger(n) || n <= 0) {
-    throw objkeyError("settings", `${JSON.stringify(String(id)).slice(0, 40)} is not an Object Storage key id (a positive integer).`);
+    throw objkeyError(
+      "settings",
+      `${JSON.stringify(String(id)).slice(0, 40)} is not an Object Storage key id (a positive whole number written in decimal digits, without leading zeros).`,
+    );
   }
   return n;
 }

@@ -15,11 +15,11 @@ import type * as pulumi from "@pulumi/pulumi";
 import { EngineProps, KeyInputs, KeyOutputs, codecs, describeDecodeErrors } from "./codecs";
 import { createKeysClient, keyGoneError, KeysClient } from "./client";
 import { createKeySafely, isAmbiguousCreateError } from "./create-recovery";
-import { objkeyError, parseKeyId } from "./errors";
+import { linodeApiError, objkeyError, parseKeyId } from "./errors";
 import { createBody, diffKey, toOutputs, updateBody, validateInputs } from "./rules";
-import { now } from "./clock";
+import { formatInstant, now } from "./clock";
 import { restateDetails } from "./regions-details";
-import { dueNotice, formatInstant, withRotation } from "./rotation";
+import { dueNotice, withRotation } from "./rotation";
 import { ConfigSource, resolveSettings } from "./settings";
 
 /**
@@ -82,9 +82,10 @@ export function diff(olds: EngineProps, news: EngineProps): pulumi.dynamic.DiffR
 
 /**
  * Creates the key (see create-recovery.ts); the secret from this answer is the only one Linode
- * ever shows. When an ambiguous failure provably left this create's key, the key is handed to
- * Pulumi as a partially created resource, so it is tracked rather than orphaned, and the next
- * `pulumi up` replaces it (its secret is lost) and revokes it. The engine displays a partial
+ * ever shows. When a failure left a key that is provably this create's (it carries the create's
+ * marker) and that could not be revoked, the key is handed to Pulumi as a partially created
+ * resource, so it is tracked rather than orphaned, and the next `pulumi up` replaces it (its
+ * secret is lost) and revokes it. The engine displays a partial
  * create's `reasons`, not its message, so the reason carries the whole story.
  * The API records no creation time, so the provider does: `created_at` is {@link now} read before
  * the first request (a malformed `LINODE_OBJKEY_NOW` then fails before any API call).
@@ -106,11 +107,23 @@ export async function create(provider: object, inputs: EngineProps): Promise<pul
 }
 
 /**
- * Reads the key with one GET; a 404 returns no id, so Pulumi drops it from state. Keeps the
- * rotation fields of `props` (the API has none), and `regions_details` if `props` asked for it.
+ * Reads the key with one GET. Keeps the rotation fields of `props` (the API has none), and
+ * `regions_details` if `props` asked for it. A 404 on a refresh (`props` holds the key's stored
+ * outputs) returns no id, so Pulumi drops the key from state. A 404 on `ObjectStorageKey.get`
+ * (no stored outputs) fails: an empty answer would make Pulumi record a key with every output
+ * undefined.
  */
 export async function read(provider: object, id: string, props?: EngineProps): Promise<pulumi.dynamic.ReadResult<KeyOutputs>> {
-  const key = await clientFor(provider).getKey(parseKeyId(id));
+  const keyId = parseKeyId(id);
+  const key = await clientFor(provider).getKey(keyId);
+  if (!key && typeof props?.access_key !== "string") {
+    throw linodeApiError(
+      `GET /object-storage/keys/${keyId}`,
+      404,
+      [{ reason: "The specified access key was not found" }],
+      `ObjectStorageKey.get("${keyId}") reads an existing key, and key ${keyId} does not exist. Check the id and that linode:token belongs to the account that holds the key; if the key was revoked, remove the get from the program`,
+    );
+  }
   if (!key) return {};
   return { id, props: toOutputs(key, props?.secret_key, props) };
 }

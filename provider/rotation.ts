@@ -6,6 +6,7 @@
  *
  * @packageDocumentation
  */
+import { formatInstant, parseInstant } from "./clock";
 
 /** The shortest `rotation_days` accepted. */
 export const ROTATION_DAYS_MIN = 1;
@@ -17,8 +18,6 @@ export const ROTATION_TRIGGER_MAX = 256;
 /** Pulumi's unknown-value sentinel (rules.ts's `UNKNOWN`, repeated so this module needs no value from rules.ts). */
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 const DAY_MS = 86400000;
-/** An ISO 8601 instant: a date and a time of day, with `Z` or an offset. */
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 /** The rotation fields of a key's outputs; the provider sets the first two, the inputs the others. */
 export interface RotationOutputs {
@@ -34,21 +33,6 @@ export interface RotationOutputs {
 
 /** The rotation fields of outputs, as an array: not a Set, which the closure serializer cannot carry. */
 const ROTATION_FIELDS = ["created_at", "rotation_due_at", "rotation_days", "rotation_trigger"];
-
-/** Milliseconds since the epoch of an ISO 8601 instant, or `undefined` for anything else. */
-export function parseInstant(v: unknown): number | undefined {
-  if (typeof v !== "string" || !ISO_INSTANT.test(v)) return undefined;
-  const ms = Date.parse(v);
-  return Number.isFinite(ms) ? ms : undefined;
-}
-
-/**
- * An instant as ISO 8601 UTC to the second (`2026-01-31T00:00:00Z`). Whole seconds: the text
- * then has no `.`, which the engine would read as a property path separator in a replace reason.
- */
-export function formatInstant(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, "Z");
-}
 
 /** When a key created at `createdAt` is due after `days`, or `undefined` when either is missing or invalid. */
 export function dueAt(createdAt: unknown, days: unknown): number | undefined {

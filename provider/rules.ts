@@ -5,6 +5,7 @@
  *
  * @packageDocumentation
  */
+import { CREATE_MARKER_PREFIX } from "./create-marker";
 import type { ApiKey, BucketAccessInput, KeyInputs, KeyOutputs } from "./codecs";
 import type { CreateKeyBody, UpdateKeyBody } from "./client";
 import { detailsChange, detailsOutputs, validateIncludeDetails } from "./regions-details";
@@ -134,13 +135,21 @@ function validateLabel(label: unknown, fail: Fail): unknown {
   if (isUnknown(label)) return label;
   if (typeof label !== "string") return void fail("label", `must be a string, not ${typeName(label)}`);
   const trimmed = label.trim();
-  const length = [...trimmed].length;
+  // UTF-16 code units, as Cloud Manager's @linode/validation counts and the emulator does: the
+  // live API's own count is not recorded anywhere (an emoji is 2 units here, 1 code point).
+  const length = trimmed.length;
   if (length < LABEL_MIN || length > LABEL_MAX) {
     return void fail("label", `must be ${LABEL_MIN} to ${LABEL_MAX} characters long after trimming spaces (Linode's rule); it has ${length}`);
   }
   // Control characters are exactly what this rule looks for.
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(trimmed)) return void fail("label", "must not contain control characters such as newlines or tabs");
+  if (trimmed.startsWith(CREATE_MARKER_PREFIX)) {
+    return void fail(
+      "label",
+      `must not start with "${CREATE_MARKER_PREFIX}": that prefix marks keys this package is still creating, and \`linode-objkey untracked\` offers such keys for revoking`,
+    );
+  }
   return trimmed;
 }
 

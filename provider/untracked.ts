@@ -1,79 +1,96 @@
 /**
- * Finding keys a stack does not track: after a crash (`pulumi up` killed during creates) or an
- * ambiguous create the provider could not settle, a key may exist that no state names. This
- * compares the account's keys with one or more stacks' exported state (`pulumi stack export`).
+ * Finding the keys this package left behind: a run killed between a create's POST and its label
+ * PUT, or a POST that Linode carried out after the provider stopped waiting, leaves a key that
+ * no state names. Every such key still carries its create marker (create-marker.ts), and only
+ * such keys are offered: never a key that a given export tracks, a hand-made key, another
+ * stack's key with the same label, or a key that a stack reads with `get`, since none of those
+ * carries a marker.
  *
- * Only keys that carry a label the stacks declare (in state or in a pending create) are listed,
- * and nothing is revoked unless its id is named explicitly: a key with the same label may belong
- * to someone else.
+ * A marker younger than `minAgeMs` may be a create still running (it holds the marker for one
+ * round trip, or for the PUT's retries), so it is counted but not offered.
  *
  * @packageDocumentation
  */
 import type { ApiKey } from "./codecs";
 import { createKeysClient } from "./client";
-import { objkeyError } from "./errors";
+import { markerInstant } from "./create-marker";
+import { objkeyError, parseKeyId } from "./errors";
 import { LinodeSettingsOverrides, resolveSettings } from "./settings";
 
-/** What stacks' state says about their keys. */
+/** How old a marker must be, by default, before `untracked` offers its key: no create runs this long. */
+export const DEFAULT_MIN_AGE_MS = 15 * 60 * 1000;
+
+/** What the given stacks' state says: the ids of every key they hold (created or read with `get`). */
 export interface StackKeys {
-  /** Ids of the keys the stacks track. */
+  /** Ids of the keys the stacks hold. */
   readonly trackedIds: ReadonlySet<number>;
-  /** Labels the stacks declare: tracked keys' labels and the labels of pending creates. */
-  readonly labels: ReadonlySet<string>;
 }
 
 interface ExportedResource {
   type?: unknown;
   id?: unknown;
-  inputs?: { label?: unknown };
-  outputs?: { label?: unknown };
 }
 
 const isKeyResource = (r: ExportedResource) => typeof r.type === "string" && r.type.endsWith(":ObjectStorageKey");
 
+/** A state id as a key id: canonical decimal strings and whole numbers; `undefined` for anything else. */
+function stateId(id: unknown): number | undefined {
+  if (typeof id !== "string" && typeof id !== "number") return undefined;
+  try {
+    return parseKeyId(id);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Reads the keys out of `pulumi stack export` documents (the JSON, parsed). */
 export function stackKeysFromExports(exports: readonly unknown[]): StackKeys {
   const trackedIds = new Set<number>();
-  const labels = new Set<string>();
   for (const doc of exports) {
-    const deployment = (doc as { deployment?: { resources?: ExportedResource[]; pending_operations?: { resource?: ExportedResource }[] } })?.deployment;
+    const deployment = (doc as { deployment?: { resources?: ExportedResource[] } } | null)?.deployment;
     if (!deployment) throw objkeyError("settings", "This is not the output of `pulumi stack export`: it has no deployment.");
     for (const r of deployment.resources ?? []) {
-      if (!isKeyResource(r)) continue;
-      if (typeof r.id === "string" && /^\d+$/.test(r.id)) trackedIds.add(Number(r.id));
-      for (const label of [r.inputs?.label, r.outputs?.label]) if (typeof label === "string") labels.add(label.trim());
-    }
-    for (const op of deployment.pending_operations ?? []) {
-      const r = op.resource;
-      if (r && isKeyResource(r) && typeof r.inputs?.label === "string") labels.add(r.inputs.label.trim());
+      const id = isKeyResource(r) ? stateId(r.id) : undefined;
+      if (id !== undefined) trackedIds.add(id);
     }
   }
-  return { trackedIds, labels };
+  return { trackedIds };
 }
 
-/** The keys that carry one of the stacks' labels but that no state tracks. Pure. */
-export function untrackedKeys(keys: readonly ApiKey[], stacks: StackKeys): ApiKey[] {
-  return keys.filter((k) => stacks.labels.has(k.label) && !stacks.trackedIds.has(k.id));
+/** What {@link untrackedKeys} found. */
+export interface Untracked {
+  /** Keys carrying a create marker at least `minAgeMs` old that no state holds. */
+  readonly keys: ApiKey[];
+  /** Keys carrying a younger marker: possibly a create still running, so not offered. */
+  readonly young: number;
+}
+
+/** The keys that carry a create marker and that no state holds. Pure. */
+export function untrackedKeys(keys: readonly ApiKey[], stacks: StackKeys, nowMs: number, minAgeMs: number): Untracked {
+  const orphans = keys.filter((k) => markerInstant(k.label) !== undefined && !stacks.trackedIds.has(k.id));
+  const offered = orphans.filter((k) => nowMs - (markerInstant(k.label) ?? nowMs) >= minAgeMs);
+  return { keys: offered, young: orphans.length - offered.length };
 }
 
 /**
  * Lists the account's keys (one listing) and returns those {@link untrackedKeys} selects.
  * Settings come from `overrides`, then the environment (`LINODE_TOKEN`, `LINODE_URL`, ...).
  */
-export async function findUntrackedKeys(exports: readonly unknown[], overrides?: LinodeSettingsOverrides): Promise<ApiKey[]> {
+export async function findUntrackedKeys(exports: readonly unknown[], minAgeMs = DEFAULT_MIN_AGE_MS, overrides?: LinodeSettingsOverrides): Promise<Untracked> {
+  const stacks = stackKeysFromExports(exports);
   const client = createKeysClient(resolveSettings(undefined, process.env, overrides));
-  return untrackedKeys(await client.listKeys(), stackKeysFromExports(exports));
+  return untrackedKeys(await client.listKeys(), stacks, Date.now(), minAgeMs);
 }
 
 /**
- * Revokes the keys named by `ids`, each of which must be one of `untracked`: a key that a stack
- * tracks, or that carries none of its labels, is refused before any request.
+ * Revokes the keys named by `ids`, each of which must be one of `untracked`: any other id is
+ * refused before any request.
  */
 export async function revokeUntrackedKeys(ids: readonly number[], untracked: readonly ApiKey[], overrides?: LinodeSettingsOverrides): Promise<number[]> {
   const allowed = new Set<number>(untracked.map((k) => k.id));
   const refused = ids.filter((id) => !allowed.has(id));
   if (refused.length) {
-    throw objkeyError("settings", `Keys ${refused.join(", ")} are not among the untracked keys listed for these stacks; nothing was revoked.`);
+    throw objkeyError("settings", `Keys ${refused.join(", ")} are not among the untracked keys listed; nothing was revoked.`);
   }
   const client = createKeysClient(resolveSettings(undefined, process.env, overrides));
   const revoked: number[] = [];

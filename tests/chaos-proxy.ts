@@ -27,6 +27,13 @@ export interface ChaosOptions {
   slowMs: number;
   /** How late an "act-late" request reaches the API. */
   lateMs: number;
+  /** Only requests with one of these methods get faults (all methods when omitted). */
+  methods?: readonly string[];
+  /**
+   * Runs before any fault is drawn: an answer it returns is sent without reaching the API, as
+   * when the API fails before acting. Lets a test run something else while a request is held.
+   */
+  before?: (req: { method: string; path: string }) => Promise<{ status: number; reason: string } | undefined>;
 }
 
 /** A running proxy. */
@@ -35,8 +42,14 @@ export interface ChaosProxy {
   readonly url: string;
   /** Faults injected so far, by kind, and requests seen. */
   readonly stats: Record<ChaosKind | "requests", number>;
+  /** Ids of the keys made by POSTs that passed through this proxy, whether or not the client heard the answer. */
+  readonly created: Set<number>;
+  /** `METHOD path` of every PUT and DELETE that reached the API through this proxy. */
+  readonly writes: string[];
   /** Changes the fault rate (0 turns faults off). */
   setRate(rate: number): void;
+  /** Restarts the fault generator from `seed`. */
+  setSeed(seed: number): void;
   /** Answers 401 "Invalid Token" to requests bearing `token`, as the API does once a token is revoked. */
   revokeToken(token: string): void;
   /** Stops the proxy. */
@@ -60,12 +73,14 @@ const PLANS: Record<ChaosKind, { before?: Step; after?: Step }> = {
 
 /** Starts the proxy on 127.0.0.1. */
 export async function startChaosProxy(opts: ChaosOptions): Promise<ChaosProxy> {
-  const random = prng(opts.seed);
+  let random = prng(opts.seed);
   let rate = opts.rate;
   const stats = Object.fromEntries([...CHAOS_KINDS, "requests"].map((k) => [k, 0])) as ChaosProxy["stats"];
   const target = new URL(opts.target);
   const sockets = new Set<Socket>();
   const revoked = new Set<string>();
+  const created = new Set<number>();
+  const writes: string[] = [];
 
   const forward = (req: http.IncomingMessage, body: Buffer) =>
     new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
@@ -104,12 +119,20 @@ export async function startChaosProxy(opts: ChaosOptions): Promise<ChaosProxy> {
       stats.requests++;
       const body = Buffer.concat(chunks);
       if (revoked.has((req.headers.authorization ?? "").replace(/^Bearer\s+/i, ""))) return error(res, 401, "Invalid Token");
-      const kind: ChaosKind | undefined = random() < rate ? CHAOS_KINDS[Math.floor(random() * CHAOS_KINDS.length)] : undefined;
+      const held = await opts.before?.({ method: req.method ?? "", path: req.url ?? "" });
+      if (held) return error(res, held.status, held.reason);
+      const eligible = !opts.methods || opts.methods.includes(req.method ?? "");
+      const kind: ChaosKind | undefined = eligible && random() < rate ? CHAOS_KINDS[Math.floor(random() * CHAOS_KINDS.length)] : undefined;
       if (kind) stats[kind]++;
       try {
         const plan = kind ? PLANS[kind] : {};
         if (await apply(plan.before, req, res)) return;
+        if (req.method === "PUT" || req.method === "DELETE") writes.push(`${req.method} ${req.url}`);
         const reply = await forward(req, body);
+        if (req.method === "POST" && reply.status === 200) {
+          const id: unknown = (JSON.parse(reply.body.toString("utf8")) as { id?: unknown }).id;
+          if (typeof id === "number") created.add(id);
+        }
         if (await apply(plan.after, req, res)) return;
         answer(res, reply.status, reply.headers, reply.body);
       } catch {
@@ -126,7 +149,10 @@ export async function startChaosProxy(opts: ChaosOptions): Promise<ChaosProxy> {
   return {
     url: `http://127.0.0.1:${port}`,
     stats,
+    created,
+    writes,
     setRate: (r) => void (rate = r),
+    setSeed: (seed) => void (random = prng(seed)),
     revokeToken: (token) => void revoked.add(token),
     close: () => {
       for (const s of sockets) s.destroy();

@@ -80,11 +80,7 @@ const FAULTS: Record<FaultName, { fault: Fault; hit: (op: Op) => number | "reset
  */
 type Failure =
   /** Failed with no key made: the error must say what happened and to run again. */
-  | { kind: "api"; what: RegExp }
-  /** An ambiguous create that left no key: the error says it was most likely not created. */
-  | { kind: "not-created"; what: RegExp }
-  /** An ambiguous create that left exactly one key: adopted as a partial create (error has `.id`). */
-  | { kind: "adopted"; what: RegExp };
+  { kind: "api"; what: RegExp };
 
 interface Expected {
   outcome: "ok" | "err";
@@ -101,10 +97,12 @@ const err = (requests: number, failure: Failure, why: string): Expected => ({ ou
 const MAINTENANCE: Failure = { kind: "api", what: /HTTP 503: Currently in maintenance mode\..*run the command again when it is over/ };
 const RETRY = "retryable for every method: one retry succeeds";
 const IDEMPOTENT = "may have acted; GET/PUT/DELETE are idempotent: one retry succeeds";
-const AMBIGUOUS_NONE = "POST may have acted: no retry; a second listing finds no new key (list + POST + list)";
-const AMBIGUOUS_ONE = "POST acted: no retry; a second listing finds the one new key, which is adopted (list + POST + list)";
-const CREATE_RETRY = "list + POST; the 429 proves the API did not act: the POST is re-sent";
-const CREATE_RECHECK = "list + POST; a 503 may come from a proxy after the API acted: a listing shows no new key, then the POST is re-sent";
+const AMBIGUOUS_NONE =
+  "POST may have acted: a listing finds no key with its create marker, so it is re-sent with a new marker, then the label PUT (POST + list + POST + PUT)";
+const AMBIGUOUS_OWN =
+  "POST acted: a listing finds the key with this POST's marker, which is revoked (its secret is lost); re-sent, then the label PUT (POST + list + DELETE + POST + PUT)";
+const CREATE_RETRY = "the 429 proves the API did not act: the POST is re-sent, then the label PUT";
+const CREATE_RECHECK = "a 503 may come from a proxy after the API acted: a listing shows no key with the marker, then the POST is re-sent, then the label PUT";
 const NO_RETRY = "maintenance never retries";
 const NOT_HIT = "the fault only hits POST …/keys: one request";
 
@@ -120,31 +118,30 @@ const MATRIX: Record<FaultName, Record<Op, Expected>> = {
   "429 no Retry-After": { create: ok(3, CREATE_RETRY), read: ok(2, RETRY), update: ok(2, RETRY), delete: ok(2, RETRY), list: ok(2, RETRY) },
   "503": { create: ok(4, CREATE_RECHECK), read: ok(2, RETRY), update: ok(2, RETRY), delete: ok(2, RETRY), list: ok(2, RETRY) },
   "503 maintenance": {
-    create: err(2, MAINTENANCE, `list + POST; ${NO_RETRY}`),
+    create: err(1, MAINTENANCE, `one POST; ${NO_RETRY}`),
     read: err(1, MAINTENANCE, NO_RETRY),
     update: err(1, MAINTENANCE, NO_RETRY),
     delete: err(1, MAINTENANCE, NO_RETRY),
     list: err(1, MAINTENANCE, NO_RETRY),
   },
   "500": {
-    create: err(3, { kind: "not-created", what: /\(HTTP 500: Internal Server Error\)/ }, AMBIGUOUS_NONE),
+    create: ok(4, AMBIGUOUS_NONE),
     read: ok(2, IDEMPOTENT),
     update: ok(2, IDEMPOTENT),
     delete: ok(2, IDEMPOTENT),
     list: ok(2, IDEMPOTENT),
   },
   "502 HTML body": {
-    create: err(3, { kind: "not-created", what: /\(HTTP 502 with a non-JSON body \(text\/html, \d+ bytes\)\)/ }, AMBIGUOUS_NONE),
+    create: ok(4, AMBIGUOUS_NONE),
     read: ok(2, IDEMPOTENT),
     update: ok(2, IDEMPOTENT),
     delete: ok(2, IDEMPOTENT),
     list: ok(2, IDEMPOTENT),
   },
   "reset before handling": {
-    create: err(
-      7,
-      { kind: "not-created", what: /\(connection error ECONNRESET\)/ },
-      "POST may still be running after a reset: no retry; the client lists keys 5 times over one more timeout and finds no new key (list + POST + 5 lists)",
+    create: ok(
+      8,
+      "POST may still be running after a reset: the client lists keys 5 times over one more timeout, finds no key with the marker, re-sends, then the label PUT",
     ),
     read: ok(2, IDEMPOTENT),
     update: ok(2, IDEMPOTENT),
@@ -152,21 +149,21 @@ const MATRIX: Record<FaultName, Record<Op, Expected>> = {
     list: ok(2, IDEMPOTENT),
   },
   "reset after handling": {
-    create: err(3, { kind: "adopted", what: /\(connection error ECONNRESET\)/ }, AMBIGUOUS_ONE),
+    create: ok(5, AMBIGUOUS_OWN),
     read: ok(2, IDEMPOTENT),
     update: ok(2, IDEMPOTENT),
     delete: ok(3, `${IDEMPOTENT}; the retried DELETE gets 404, and a listing proves the endpoint answers: revoked`),
     list: ok(2, IDEMPOTENT),
   },
   "slower than timeout": {
-    create: err(3, { kind: "adopted", what: new RegExp(`\\(no complete answer within ${TIMEOUT_MS} ms \\(ETIMEDOUT\\)\\)`) }, AMBIGUOUS_ONE),
+    create: ok(5, AMBIGUOUS_OWN),
     read: ok(2, IDEMPOTENT),
     update: ok(2, IDEMPOTENT),
     delete: ok(3, `${IDEMPOTENT}; the retried DELETE gets 404, and a listing proves the endpoint answers: revoked`),
     list: ok(2, IDEMPOTENT),
   },
   "500 after create": {
-    create: err(3, { kind: "adopted", what: /\(HTTP 500: Unable to create keys at this time\)/ }, AMBIGUOUS_ONE),
+    create: ok(5, AMBIGUOUS_OWN),
     read: ok(1, NOT_HIT),
     update: ok(1, NOT_HIT),
     delete: ok(1, NOT_HIT),
@@ -270,7 +267,7 @@ describe("fault matrix: every fault × every operation", function () {
         assert.equal(seen.length, want.requests, `requests: ${seen.join(" | ")} (${statuses})`);
 
         const after = emu.keys();
-        if (r.error) assertFailureSays(r.error, want.failure!, after);
+        if (r.error) assertFailureSays(r.error, want.failure!);
         else assertEffect(op, r, state, after);
         assertKeysAgree(op, r, state, before, after);
       });
@@ -278,39 +275,10 @@ describe("fault matrix: every fault × every operation", function () {
   }
 
   /** The error says what happened and what to do; an adopted key is named by `.id`. */
-  function assertFailureSays(error: NonNullable<Run["error"]>, f: Failure, after: EmuKey[]): void {
+  function assertFailureSays(error: NonNullable<Run["error"]>, f: Failure): void {
     const m = error.message;
     assert.match(m, f.what, m);
-    switch (f.kind) {
-      case "api":
-        assert.equal(error.id, undefined);
-        break;
-      case "not-created":
-        assert.equal(error.id, undefined, "nothing to adopt");
-        assert.ok(isAmbiguousCreateError(error), m);
-        assert.deepEqual(error.candidateIds, []);
-        assert.equal(error.recovery.step, "none-appeared");
-        assert.match(m, new RegExp(`Creating Object Storage key "${CREATE_LABEL}" failed ambiguously`));
-        assert.match(m, /The request was not repeated, to avoid a duplicate key/);
-        assert.match(m, new RegExp(`No new key labelled "${CREATE_LABEL}" appeared, so it was most likely not created; run pulumi up again\\.`));
-        break;
-      case "adopted": {
-        const made = after.filter((k) => k.label === CREATE_LABEL);
-        assert.equal(made.length, 1);
-        const id = made[0].id;
-        assert.equal(error.id, String(id), "the partial-create error carries the key's id");
-        assert.match(m, new RegExp(`Creating Object Storage key "${CREATE_LABEL}" failed ambiguously`));
-        assert.match(m, /its secret cannot be read back/);
-        assert.match(m, new RegExp(`Pulumi now tracks key ${id} without its secret, and the next pulumi up replaces it with a new key and revokes ${id}\\.$`));
-        assert.deepEqual((error as { reasons?: string[] }).reasons, [m], "the engine displays reasons, so they carry the whole story");
-        const props = error.properties!;
-        assert.equal(props.label, CREATE_LABEL);
-        assert.equal(props.access_key, made[0].access_key, "adopted outputs come from the listing");
-        assert.equal(props.secret_key, undefined, "no secret is invented");
-        assert.equal(props.__provider, "provider-code", "__provider is kept so the engine can call this provider again");
-        break;
-      }
-    }
+    assert.equal(error.id, undefined, "nothing adopted");
     assert.ok(!m.includes(emu.token), "the token never appears in an error");
   }
 
@@ -361,14 +329,16 @@ describe("fault matrix: every fault × every operation", function () {
     assert.deepEqual(orphans, [], "every key is named by state, the result or the error");
     assert.ok(after.filter((k) => k.label === CREATE_LABEL).length <= 1, "never two keys for one create");
     if (op === "create") {
-      const made = after.filter((k) => !before.some((b) => b.id === k.id));
-      if (r.error && made.length) {
-        assert.equal(r.error.id, String(made[0].id), "a key made by a failed create is named by the error");
-        assert.match(r.error.message, /may have created the key anyway, and its secret cannot be read back/);
-      }
-      // A POST is sent again only after a 429 (the API did not act), or after a 503 followed by a
-      // listing that shows no new key.
+      assert.ok(!r.error || after.length === before.length, "a failed create leaves no key");
+      // Every POST carries a fresh create marker, never the declared label; a POST is sent again
+      // only after a 429 (the API did not act) or a listing that looked for the previous marker.
       const reqs = emu.requests;
+      const posts = reqs.filter((q) => q.method === "POST");
+      const marker = (q: (typeof posts)[number]) => (q.body as { label?: string }).label ?? "";
+      for (const q of posts) assert.match(marker(q), /^pulumi-objkey-create-[0-9a-z]{9}-[a-z2-7]{16}$/);
+      posts.forEach((q, i) => {
+        if (i > 0 && posts[i - 1].status !== 429) assert.notEqual(marker(q), marker(posts[i - 1]), "a new marker unless the API did not act (429)");
+      });
       reqs.forEach((q, i) => {
         if (q.method !== "POST" || i === reqs.findIndex((x) => x.method === "POST")) return;
         const prev = reqs
@@ -376,11 +346,11 @@ describe("fault matrix: every fault × every operation", function () {
           .filter((x) => x.method === "POST")
           .pop()!;
         const between = reqs.slice(reqs.indexOf(prev) + 1, i);
-        assert.ok(
-          prev.status === 429 || (prev.status === 503 && between.some((x) => x.method === "GET")),
-          `POST repeated after ${prev.status} without a listing`,
-        );
+        assert.ok(prev.status === 429 || between.some((x) => x.method === "GET"), `POST repeated after ${prev.status} without a listing`);
       });
+      // Only this create's own keys are ever revoked: those that carried one of its markers.
+      const revoked = reqs.filter((q) => q.method === "DELETE").map((q) => Number(q.path.split("/").pop()));
+      for (const id of revoked) assert.ok(!before.some((k) => k.id === id), `key ${id} existed before the create and was revoked`);
     } else if (op !== "delete" || r.error) {
       assert.ok(
         after.some((k) => String(k.id) === state!.id),
@@ -414,162 +384,138 @@ describe("fault matrix: every fault × every operation", function () {
   });
 });
 
-describe("ambiguous create: what the listings show", function () {
+describe("unsettled creates: a create finds only its own key, by its marker", function () {
   this.timeout(20000);
   let emu: Emulator;
   let p: ObjectStorageKeyProvider;
   const LABEL = "shared-label";
-  const rows: { case: string; requests: string; recovery: string; adopted: string; keys: number }[] = [];
+  const rows: { case: string; requests: string; outcome: string; keys: number }[] = [];
 
   const ctx = withProvider(SETTINGS);
-  after(() => printTable("Ambiguous creates", rows));
+  after(() => printTable("Unsettled creates", rows));
   beforeEach(() => ({ emu, p } = ctx));
 
   const create = () => p.create({ label: LABEL, __provider: "provider-code" } as unknown as KeyInputs);
-  const row = (name: string, e: Error) =>
-    rows.push({
-      case: name,
-      requests: calls(emu).join(" | "),
-      recovery: isAmbiguousCreateError(e) ? e.recovery.step : "-",
-      adopted: String((e as { id?: unknown }).id ?? "-"),
-      keys: emu.keys().length,
-    });
+  const row = (name: string, outcome: string) => rows.push({ case: name, requests: calls(emu).join(" | "), outcome, keys: emu.keys().length });
+  const touched = (ids: number[]) => emu.requests.filter((q) => q.method !== "GET" && ids.some((id) => q.path.endsWith(`/${id}`)));
 
-  it("two keys already carry the label and the POST fails without acting: neither is adopted, both are named as not this create's", async () => {
-    const a = emu.createDirect({ label: LABEL });
-    const b = emu.createDirect({ label: LABEL });
-    emu.inject({ kind: "status", status: 500, ...TARGET.create });
-    const e = await rejection(create);
-    row("2 existing + 500", e);
-    assert.ok(isAmbiguousCreateError(e), e.message);
-    assert.deepEqual(
-      calls(emu),
-      ["GET /object-storage/keys", "POST /object-storage/keys", "GET /object-storage/keys"],
-      "list, one POST, no retry, one listing",
-    );
-    assert.deepEqual([...e.preexistingIds], [a.id, b.id]);
-    assert.deepEqual([...e.candidateIds], []);
-    assert.match(
-      e.message,
-      new RegExp(`Keys ${a.id}, ${b.id} already carried this label before the request; they are not this create's and were left alone\\.`),
-    );
-    assert.equal((e as { id?: unknown }).id, undefined, "no adoption");
-    assert.deepEqual(
-      emu.keys().map((k) => k.id),
-      [a.id, b.id],
-      "no key made, none removed",
-    );
-  });
-
-  it("two keys already carry the label and the POST made a third: the third is adopted, the two are left alone", async () => {
-    const a = emu.createDirect({ label: LABEL });
-    const b = emu.createDirect({ label: LABEL });
+  it("two keys already carry the label and the POST made a third, then failed: only the third (this POST's marker) is revoked; the create succeeds", async () => {
+    const foreign = [emu.createDirect({ label: LABEL }).id, emu.createDirect({ label: LABEL }).id];
     emu.inject({ kind: "error-after-create" });
-    const e = await rejection(create);
-    const made = emu.keys().find((k) => k.id !== a.id && k.id !== b.id)!;
-    row("2 existing + 500 after create", e);
-    assert.ok(isAmbiguousCreateError(e), e.message);
-    assert.deepEqual(calls(emu), ["GET /object-storage/keys", "POST /object-storage/keys", "GET /object-storage/keys"]);
-    assert.equal((e as { id?: unknown }).id, String(made.id), "the one new key is this create's");
-    assert.deepEqual([...e.preexistingIds], [a.id, b.id]);
-    assert.equal(emu.keys().length, 3, "never a second key for this create");
+    const r = await create();
+    row("2 existing + 500 after create", `created ${r.id}`);
+    assert.deepEqual(
+      calls(emu).map((c) => c.replace(/\/\d+$/, "/{id}")),
+      [
+        "POST /object-storage/keys",
+        "GET /object-storage/keys",
+        "DELETE /object-storage/keys/{id}",
+        "POST /object-storage/keys",
+        "PUT /object-storage/keys/{id}",
+      ],
+    );
+    assert.deepEqual(touched(foreign), [], "the keys that already carried the label are never touched");
+    assert.deepEqual(
+      emu
+        .keys()
+        .map((k) => k.id)
+        .sort(),
+      [...foreign, Number(r.id)].sort(),
+      "no orphan",
+    );
+    assert.equal(r.outs!.label, LABEL);
+    assert.equal(r.outs!.secret_key, emu.keys().find((k) => String(k.id) === r.id)!.secret_key);
   });
 
-  it("another program makes a key with the same label while the POST hangs: both new keys are named, none is touched", async () => {
-    // The emulator makes this create's key at once but answers after the client's timeout; the
-    // foreign key lands while the client waits.
-    emu.inject({ kind: "delay", ms: SLOW_MS, ...TARGET.create });
-    const run = rejection(create);
-    await sleep(TIMEOUT_MS / 3);
-    const foreign = emu.createDirect({ label: LABEL });
-    const e = await run;
-    row("timeout + a foreign create meanwhile", e);
-    assert.ok(isAmbiguousCreateError(e), e.message);
-    assert.equal(e.recovery.step, "choose");
-    assert.equal(e.candidateIds.length, 2);
-    assert.ok(e.candidateIds.includes(foreign.id));
-    assert.match(e.message, /cannot tell which one is its own and touches none/);
-    assert.equal((e as { id?: unknown }).id, undefined, "no adoption");
-    await sleep(SLOW_MS);
-    assert.ok(!emu.requests.some((q) => q.method === "DELETE" || q.method === "PUT"), "nothing touched");
+  it("another program makes a key with the same label while the POST hangs: it is never taken for this create's", async () => {
+    emu.inject({ kind: "status", status: 500, ...TARGET.create, times: 1 });
+    const [first] = await Promise.all([create(), Promise.resolve(emu.createDirect({ label: LABEL }))]);
+    const foreign = emu.keys().find((k) => String(k.id) !== first.id)!;
+    row("500 + a foreign create meanwhile", `created ${first.id}`);
+    assert.deepEqual(touched([foreign.id]), []);
     assert.equal(emu.keys().length, 2);
   });
 
-  it("the listing fails too (maintenance): the error says so and names the label to look for", async () => {
+  it("the POST made a key and the listing fails too (maintenance): the error names the create label that `untracked` finds", async () => {
     emu.inject({ kind: "error-after-create" });
     emu.inject({ kind: "maintenance", method: "GET", path: COLLECTION, times: 1 });
     const e = await rejection(create);
-    row("list 503 maint. before create", e);
-    assert.deepEqual(calls(emu), ["GET /object-storage/keys"], "no POST when the label's keys cannot be listed first");
-    assert.equal(emu.keys().length, 0);
-
-    emu.reset();
-    emu.inject({ kind: "error-after-create" });
-    // The first GET of the collection (the pre-create listing) takes a harmless fault; the one
-    // after the POST meets maintenance.
-    emu.inject({ kind: "delay", ms: 1, method: "GET", path: COLLECTION, times: 1 });
-    emu.inject({ kind: "maintenance", method: "GET", path: COLLECTION, times: 1 });
-    const e2 = await rejection(create);
-    row("500 after create, list 503 maint.", e2);
-    assert.ok(isAmbiguousCreateError(e2), e2.message);
-    assert.equal(e2.recovery.step, "look");
-    assert.match(e2.message, /failed ambiguously \(HTTP 500: Unable to create keys at this time\)/);
+    row("500 after create, list 503 maint.", "error");
+    assert.ok(isAmbiguousCreateError(e), e.message);
+    assert.equal(e.recovery.step, "look");
+    const [left] = emu.keys();
+    assert.equal(left.label, e.marker, "the key left behind carries the create label");
     assert.match(
-      e2.message,
+      e.message,
       /Listing keys to look for it failed too \(Linode API error on GET \/object-storage\/keys: HTTP 503: Currently in maintenance mode\./,
     );
-    assert.match(e2.message, new RegExp(`check the keys labelled "${LABEL}" yourself: \`npx linode-objkey untracked\``));
-    assert.equal(emu.keys().length, 1, "no duplicate");
+    assert.ok(e.message.includes(`carries the create label "${e.marker}", and \`npx linode-objkey untracked\` lists it`), e.message);
+    assert.equal((e as { id?: unknown }).id, undefined, "nothing adopted");
   });
 
-  it("the listing after the POST fails once (503) and recovers: the single new key is adopted", async () => {
+  it("this create's key cannot be revoked (DELETE in maintenance): it is handed to Pulumi without a secret", async () => {
     emu.inject({ kind: "error-after-create" });
-    emu.inject({ kind: "delay", ms: 1, method: "GET", path: COLLECTION, times: 1 });
-    emu.inject({ kind: "status", status: 503, method: "GET", path: COLLECTION, times: 1 });
+    emu.inject({ kind: "maintenance", method: "DELETE" });
     const e = await rejection(create);
     const [key] = emu.keys();
-    row("500 after create, list 503 once", e);
-    assert.deepEqual(calls(emu), ["GET /object-storage/keys", "POST /object-storage/keys", "GET /object-storage/keys", "GET /object-storage/keys"]);
-    assert.equal((e as { id?: unknown }).id, String(key.id));
-    assert.match(e.message, new RegExp(`Pulumi now tracks key ${key.id} without its secret`));
-    assert.equal(emu.keys().length, 1);
-  });
-
-  it("a 503 to a POST that had acted (a proxy timing out): the new key is found and adopted, never duplicated", async () => {
-    emu.inject({ kind: "error-after-create", status: 503 });
-    const e = await rejection(create);
-    row("503 after create", e);
-    const keys = emu.keys();
-    assert.equal(keys.length, 1, "the POST is not re-sent once the listing shows the key");
-    assert.equal(emu.requests.filter((q) => q.method === "POST").length, 1);
-    assert.equal((e as { id?: unknown }).id, String(keys[0].id));
-  });
-});
-
-describe("creates at the same time: each uses only a listing sent after it asked", function () {
-  this.timeout(20000);
-  let emu: Emulator;
-  let p: ObjectStorageKeyProvider;
-  const ctx = withProvider(SETTINGS);
-  beforeEach(() => ({ emu, p } = ctx));
-  const create = (label: string) => p.create({ label, __provider: "provider-code" } as unknown as KeyInputs);
-  const listings = () => calls(emu).filter((c) => c === "GET /object-storage/keys").length;
-
-  it("a create never uses a listing sent before it asked: a key made by hand in between is not adopted", async () => {
-    const LABEL = "joined-late";
-    // The first listing is computed when it arrives, then answered 150 ms later.
-    emu.inject({ kind: "delay", ms: 150, ...TARGET.list, times: 1 });
-    emu.inject({ kind: "status", status: 500, ...TARGET.create, times: 2 });
-    const early = rejection(() => create("early-create"));
-    await sleep(40);
-    const byHand = emu.createDirect({ label: LABEL });
-    const e = await rejection(() => create(LABEL));
-    await early;
+    row("500 after create, DELETE 503 maint.", `adopted ${(e as { id?: unknown }).id}`);
     assert.ok(isAmbiguousCreateError(e), e.message);
-    assert.equal(e.recovery.step, "none-appeared", "the hand-made key is not taken for this create's");
-    assert.deepEqual([...e.preexistingIds], [byHand.id]);
-    assert.equal((e as { id?: unknown }).id, undefined, "no adoption");
-    assert.equal(listings(), 4, "one listing before each POST (the second made after the hand-made key), one after each");
+    assert.equal((e as { id?: unknown }).id, String(key.id));
+    assert.match(
+      e.message,
+      new RegExp(`Pulumi now tracks key ${key.id} without its secret, and the next pulumi up replaces it with a new key and revokes ${key.id}\\.$`),
+    );
+    const props = (e as { properties?: Record<string, unknown> }).properties!;
+    assert.equal(props.secret_key, undefined, "no secret is invented");
+    assert.equal(props.__provider, "provider-code");
+    assert.deepEqual((e as { reasons?: string[] }).reasons, [e.message], "the engine displays reasons, so they carry the whole story");
+  });
+
+  it("the label PUT fails (maintenance): the new key is revoked, nothing is left, the error says to run up again", async () => {
+    emu.inject({ kind: "maintenance", method: "PUT" });
+    const e = await rejection(create);
+    row("PUT 503 maint.", "error");
+    assert.ok(isAmbiguousCreateError(e), e.message);
+    assert.equal(e.recovery.step, "none-appeared");
+    assert.match(e.message, /was created, but setting its label failed/);
+    assert.match(e.message, /run pulumi up again/);
+    assert.equal(emu.keys().length, 0, "no orphan");
+  });
+
+  it("the label PUT and the revoke both fail: the key is handed to Pulumi, tracked without its secret", async () => {
+    emu.inject({ kind: "maintenance", method: "PUT" });
+    emu.inject({ kind: "maintenance", method: "DELETE" });
+    const e = await rejection(create);
+    const [key] = emu.keys();
+    row("PUT + DELETE 503 maint.", `adopted ${(e as { id?: unknown }).id}`);
+    assert.equal((e as { id?: unknown }).id, String(key.id));
+    assert.equal((e as { properties?: Record<string, unknown> }).properties!.secret_key, undefined);
+  });
+
+  it("every POST fails (500): the create gives up after linode-objkey:maxRetries, with no key left", async () => {
+    p = await providerFor(emu, { ...SETTINGS, "linode-objkey:maxRetries": "2" });
+    emu.inject({ kind: "status", status: 500, ...TARGET.create, times: Infinity });
+    const e = await rejection(create);
+    row("500 on every POST, maxRetries 2", "error");
+    assert.ok(isAmbiguousCreateError(e), e.message);
+    assert.equal(emu.requests.filter((q) => q.method === "POST").length, 3);
+    assert.match(
+      e.message,
+      new RegExp(`Creating Object Storage key "${LABEL}" failed \\(HTTP 500: Internal Server Error\\) and could not be settled after the retries allowed`),
+    );
+    assert.match(e.message, /run pulumi up again/);
+    assert.equal(emu.keys().length, 0);
+  });
+
+  it("two creates with one label run side by side, with no listing: two requests each", async () => {
+    const [a, b] = await Promise.all([create(), create()]);
+    assert.notEqual(a.id, b.id);
+    assert.deepEqual(
+      calls(emu).filter((c) => c.startsWith("GET")),
+      [],
+      "no listing",
+    );
+    assert.equal(emu.requests.length, 4, "a POST and a PUT each");
   });
 });
 
@@ -623,7 +569,7 @@ describe("create safety: keys that already carry the label, under every create f
           } else outcome = "failed";
         }
         await sleep(SLOW_MS + 50); // a late answer or late act lands now
-        assert.ok(!emu.requests.some((q) => q.method === "DELETE" || q.method === "PUT"), "the failing create touched no key");
+        assert.ok(!emu.requests.some((q) => q.method !== "GET" && q.path.endsWith(`/${existing}`)), "the failing create touched no key it did not make");
 
         // The next `pulumi up`, no fault: create what is missing, replace what lost its secret,
         // then (replace only) revoke the old key.

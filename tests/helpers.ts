@@ -111,3 +111,18 @@ export const LIVE_CLUSTERS: readonly (readonly [string, string])[] = [
   ["se-sto-1", "se-sto"],
   ["us-lax-1", "us-lax"],
 ];
+
+/** Stands for a create marker in expected request bodies: every create POSTs under one. */
+export const MARKER = "<create marker>";
+
+/** A POST body with its label, which must be a create marker, replaced by {@link MARKER}. */
+export function markedBody(body: unknown): unknown {
+  const { label, ...rest } = body as { label?: unknown };
+  assert.match(String(label), /^pulumi-objkey-create-[0-9a-z]{9}-[a-z2-7]{16}$/, "a create POSTs under a create marker");
+  return { label: MARKER, ...rest };
+}
+
+/** Requests with key ids written `{id}`: a create is `POST …/keys` then `PUT …/keys/{id}`. */
+export function shapes(emu: Emulator): string[] {
+  return calls(emu).map((c) => c.replace(/\/\d+$/, "/{id}"));
+}

@@ -8,7 +8,7 @@ import { LIVE_ENDPOINTS } from "../emulator/catalogue";
 import { Emulator, EmulatorOptions, startEmulator } from "../emulator/server";
 import type { ObjectStorageKeyProvider } from "../provider/provider";
 import type { KeyInputs, KeyOutputs } from "../provider/codecs";
-import { LIVE_CLUSTERS, calls, providerFor, withProvider } from "./helpers";
+import { LIVE_CLUSTERS, MARKER, calls, markedBody, providerFor, withProvider } from "./helpers";
 
 /** check, then create, as the engine runs them; returns the checked inputs, id and outputs. */
 async function checkAndCreate(p: ObjectStorageKeyProvider, raw: Record<string, unknown>) {
@@ -18,7 +18,8 @@ async function checkAndCreate(p: ObjectStorageKeyProvider, raw: Record<string, u
   return { inputs: checked.inputs!, id: created.id, outs: created.outs! };
 }
 
-const writes = (emu: Emulator) => emu.requests.filter((r) => r.method !== "GET").map((r) => [r.method, r.body]);
+/** Writes as [method, body]; a create is its POST under a marker, then the PUT of its label. */
+const writes = (emu: Emulator) => emu.requests.filter((r) => r.method !== "GET").map((r) => [r.method, r.method === "POST" ? markedBody(r.body) : r.body]);
 
 describe("live rules through the provider", () => {
   const ctx = withProvider();
@@ -29,7 +30,10 @@ describe("live rules through the provider", () => {
   it("1. regions that leave out a bucket's region: created as declared, outputs show both, no diff after create or read", async () => {
     const raw = { label: "union-key", regions: ["us-east"], bucket_access: [{ bucket_name: "iad-bucket", permissions: "read_only", region: "us-iad" }] };
     const { inputs, id, outs } = await checkAndCreate(p, raw);
-    assert.deepEqual(writes(emu), [["POST", { label: "union-key", bucket_access: raw.bucket_access, regions: ["us-east"] }]]);
+    assert.deepEqual(writes(emu), [
+      ["POST", { label: MARKER, bucket_access: raw.bucket_access, regions: ["us-east"] }],
+      ["PUT", { label: "union-key" }],
+    ]);
     assert.deepEqual(outs.regions, ["us-east", "us-iad"]);
     assert.deepEqual(await p.diff(id, outs, inputs), { changes: false, replaces: [], deleteBeforeReplace: false });
     for (let i = 0; i < 3; i++) {
@@ -94,7 +98,10 @@ describe("live rules through the provider", () => {
     );
     assert.equal(emu.requests.length, 0);
     await p.create(agree.inputs!);
-    assert.deepEqual(writes(emu), [["POST", { label: "both-key", bucket_access: [{ bucket_name: "b1b", permissions: "read_only", region: "us-east" }] }]]);
+    assert.deepEqual(writes(emu), [
+      ["POST", { label: MARKER, bucket_access: [{ bucket_name: "b1b", permissions: "read_only", region: "us-east" }] }],
+      ["PUT", { label: "both-key" }],
+    ]);
   });
 
   it("6. the legacy clusters live reports are sent as their regions and compare equal to the API's answer", async () => {
@@ -102,7 +109,10 @@ describe("live rules through the provider", () => {
       emu.clearRequests();
       const raw = { label: `cluster-${region}`, bucket_access: [{ bucket_name: "legacy", permissions: "read_only", cluster }] };
       const { id, inputs, outs } = await checkAndCreate(p, raw);
-      assert.deepEqual(writes(emu), [["POST", { label: raw.label, bucket_access: [{ bucket_name: "legacy", permissions: "read_only", region }] }]]);
+      assert.deepEqual(writes(emu), [
+        ["POST", { label: MARKER, bucket_access: [{ bucket_name: "legacy", permissions: "read_only", region }] }],
+        ["PUT", { label: raw.label }],
+      ]);
       assert.deepEqual(outs.bucket_access, [{ cluster, bucket_name: "legacy", permissions: "read_only", region }]);
       assert.equal((await p.diff(id, outs, inputs)).changes, false);
     }

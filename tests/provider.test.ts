@@ -6,7 +6,7 @@ import { createKeysClient } from "../provider/client";
 import { USER_AGENT } from "../provider/transport";
 import type { KeyInputs, KeyOutputs } from "../provider/codecs";
 import { resolveSettings } from "../provider/settings";
-import { calls, providerFor, rejection, stackConfig, withProvider } from "./helpers";
+import { MARKER, calls, markedBody, providerFor, rejection, shapes, stackConfig, withProvider } from "./helpers";
 import { UNKNOWN } from "../provider/rules";
 
 describe("provider against the emulator", () => {
@@ -20,7 +20,7 @@ describe("provider against the emulator", () => {
   function postBody(): unknown {
     const posts = emu.requests.filter((r) => r.method === "POST");
     assert.equal(posts.length, 1, "exactly one POST");
-    return posts[0].body;
+    return markedBody(posts[0].body);
   }
 
   async function created(inputs: Record<string, unknown>) {
@@ -50,8 +50,14 @@ describe("provider against the emulator", () => {
   describe("create", () => {
     it("makes an unlimited key with one POST that carries no bucket_access", async () => {
       const { id, outs } = await created({ label: "  unlimited-key " });
-      assert.deepEqual(calls(emu), ["GET /object-storage/keys", "POST /object-storage/keys"], "one listing of the label's keys, then one POST");
-      assert.deepEqual(postBody(), { label: "unlimited-key" });
+      assert.deepEqual(
+        shapes(emu),
+        ["POST /object-storage/keys", "PUT /object-storage/keys/{id}"],
+        "one POST under a create marker, then one PUT of the label",
+      );
+      assert.deepEqual(postBody(), { label: MARKER });
+      assert.deepEqual(emu.requests[1].body, { label: "unlimited-key" });
+      assert.equal(outs.label, "unlimited-key");
       const stored = emu.keys().find((k) => String(k.id) === id)!;
       assert.equal(outs.secret_key, stored.secret_key);
       assert.equal(outs.access_key, stored.access_key);
@@ -63,27 +69,33 @@ describe("provider against the emulator", () => {
 
     it("makes a limited key with access to no bucket from []", async () => {
       const { outs } = await created({ label: "no-buckets", bucket_access: [] });
-      assert.deepEqual(postBody(), { label: "no-buckets", bucket_access: [] });
+      assert.deepEqual(postBody(), { label: MARKER, bucket_access: [] });
       assert.equal(outs.limited, true);
       assert.deepEqual(outs.bucket_access, []);
     });
 
     it("sends a legacy cluster as its region and reports the API's bucket_access", async () => {
       const { outs } = await created({ label: "legacy", bucket_access: [{ bucket_name: "logs", permissions: "read_only", cluster: "us-east-1" }] });
-      assert.deepEqual(postBody(), { label: "legacy", bucket_access: [{ bucket_name: "logs", permissions: "read_only", region: "us-east" }] });
+      assert.deepEqual(postBody(), { label: MARKER, bucket_access: [{ bucket_name: "logs", permissions: "read_only", region: "us-east" }] });
       assert.deepEqual(outs.bucket_access, [{ cluster: "us-east-1", bucket_name: "logs", permissions: "read_only", region: "us-east" }]);
       assert.deepEqual(outs.regions, ["us-east"]);
     });
 
-    it("after a create that timed out, keeps looking for the key and adopts it when it appears late", async () => {
+    it("after a create that timed out, keeps looking for its key; the late key is revoked (its secret is lost) and a new one made", async () => {
       // The API is still working on the POST when the client gives up (timeout 400 ms); the key
-      // appears 650 ms after the request. The client must not report "not created".
+      // appears 650 ms after the request, while the client looks for its marker.
       emu.inject({ kind: "act-late", ms: 650, method: "POST" });
-      const err = (await rejection(() => p.create({ label: "late-key", __provider: "code" } as unknown as KeyInputs))) as Error & { id?: string };
+      const r = await p.create({ label: "late-key", __provider: "code" } as unknown as KeyInputs);
       const keys = emu.keys();
-      assert.equal(keys.length, 1, "exactly one key, no duplicate");
-      assert.equal(err.id, String(keys[0].id), `the error adopts the late key: ${err.message}`);
-      assert.equal(emu.requests.filter((r) => r.method === "POST").length, 1, "the POST was not repeated");
+      assert.deepEqual(
+        keys.map((k) => String(k.id)),
+        [r.id],
+        "exactly the new key: the late one was found and revoked",
+      );
+      const revoked = emu.requests.filter((q) => q.method === "DELETE").map((q) => q.path);
+      assert.equal(revoked.length, 1);
+      assert.notEqual(revoked[0], `/v4/object-storage/keys/${r.id}`);
+      assert.equal(emu.requests.filter((q) => q.method === "POST").length, 2, "one POST more after the revoke");
     });
 
     it("surfaces the API's validation error with status, field and reason", async () => {
@@ -167,7 +179,7 @@ describe("provider against the emulator", () => {
   describe("regions_details, only on request", () => {
     it("a key made with include_regions_details: true has one entry per endpoint, from the create answer", async () => {
       const { outs } = await created({ label: "details-key", include_regions_details: true });
-      assert.deepEqual(calls(emu), ["GET /object-storage/keys", "POST /object-storage/keys"]);
+      assert.deepEqual(shapes(emu), ["POST /object-storage/keys", "PUT /object-storage/keys/{id}"]);
       assert.equal(outs.include_regions_details, true);
       assert.ok(outs.regions_details!.length > outs.regions.length, "one entry per endpoint: us-ord and us-lax have two");
       assert.deepEqual([...new Set(outs.regions_details!.map((d) => d.id))], outs.regions);
@@ -286,11 +298,14 @@ describe("provider against the emulator", () => {
       assert.equal(USER_AGENT, `${pkg.name}/${pkg.version}`);
     });
 
-    it("treats a 200 to a POST that does not decode as ambiguous: no retry, and names the id it carries", async () => {
+    it("treats a 200 to a POST that does not decode as a create that may have acted: it looks for its marker, then POSTs anew", async () => {
       emu.inject({ kind: "status", status: 200, method: "POST", body: { id: 4242, label: "half-key" } });
-      const err = await rejection(() => p.create({ label: "half-key" }));
-      assert.match(err.message, /failed ambiguously \(HTTP 200 with a body this provider cannot read \(access_key: expected string.*it names key id 4242\)/);
-      assert.deepEqual(calls(emu), ["GET /object-storage/keys", "POST /object-storage/keys", "GET /object-storage/keys"]);
+      const r = await p.create({ label: "half-key" });
+      assert.deepEqual(shapes(emu), ["POST /object-storage/keys", "GET /object-storage/keys", "POST /object-storage/keys", "PUT /object-storage/keys/{id}"]);
+      assert.deepEqual(
+        emu.keys().map((k) => String(k.id)),
+        [r.id],
+      );
     });
 
     it("fails clearly when a response does not decode", async () => {

@@ -8,7 +8,7 @@ import type { Emulator } from "../emulator/server";
 import type { ObjectStorageKeyProvider } from "../provider/provider";
 import type { KeyInputs, KeyOutputs } from "../provider/codecs";
 import { isObjectStorageKeyError } from "../provider/errors";
-import { calls, rejection, withProvider } from "./helpers";
+import { MARKER, calls, markedBody, rejection, shapes, withProvider } from "./helpers";
 
 const NOW = "LINODE_OBJKEY_NOW";
 
@@ -35,8 +35,9 @@ describe("rotation: provider against the emulator", () => {
 
   it("create records created_at from the provider's clock and rotation_due_at from rotation_days", async () => {
     const { outs } = await createdAt("2026-03-01T12:30:45.789Z", { label: "rotating", rotation_days: 90, rotation_trigger: "v1" });
-    assert.deepEqual(calls(emu), ["GET /object-storage/keys", "POST /object-storage/keys"], "the rotation inputs cost no request");
-    assert.deepEqual(emu.requests[1].body, { label: "rotating" }, "the rotation inputs never reach the API");
+    assert.deepEqual(shapes(emu), ["POST /object-storage/keys", "PUT /object-storage/keys/{id}"], "the rotation inputs cost no request");
+    assert.deepEqual(markedBody(emu.requests[0].body), { label: MARKER }, "the rotation inputs never reach the API");
+    assert.deepEqual(emu.requests[1].body, { label: "rotating" });
     assert.equal(outs.created_at, "2026-03-01T12:30:45Z");
     assert.equal(outs.rotation_due_at, "2026-05-30T12:30:45Z");
     assert.equal(outs.rotation_days, 90);
@@ -58,9 +59,32 @@ describe("rotation: provider against the emulator", () => {
     process.env[NOW] = "next tuesday";
     const err = await rejection(() => p.create({ label: "bad-clock" } as KeyInputs));
     assert.ok(isObjectStorageKeyError(err, "settings"));
-    assert.match(err.message, /LINODE_OBJKEY_NOW is "next tuesday", which is not an ISO 8601 instant: set it like 2026-01-31T00:00:00Z, or unset it/);
+    assert.match(
+      err.message,
+      /LINODE_OBJKEY_NOW is "next tuesday", which is not an ISO 8601 instant of a real date: set it like 2026-01-31T00:00:00Z, or unset it/,
+    );
     assert.equal(emu.requests.length, 0);
     await assert.rejects(() => p.diff("1", { label: "x" } as KeyOutputs, { label: "x" }), /LINODE_OBJKEY_NOW/);
+  });
+
+  for (const [raw, why] of [
+    ["2026-02-30T00:00:00Z", "which is not an ISO 8601 instant of a real date"],
+    ["2026-04-31T00:00:00Z", "which is not an ISO 8601 instant of a real date"],
+    ["2026-01-01T24:00:00Z", "which is not an ISO 8601 instant of a real date"],
+    ["9999-01-01T00:00:00Z", "which is past 9989-12-31T23:59:59Z"],
+  ]) {
+    it(`LINODE_OBJKEY_NOW=${raw} is refused before any request (${why.slice(9)})`, async () => {
+      process.env[NOW] = raw;
+      const err = await rejection(() => p.create({ label: "bad-clock", rotation_days: 3650 } as KeyInputs));
+      assert.ok(isObjectStorageKeyError(err, "settings"), err.message);
+      assert.ok(err.message.startsWith(`LINODE_OBJKEY_NOW is "${raw}", ${why}`), err.message);
+      assert.equal(emu.requests.length, 0);
+    });
+  }
+
+  it("the latest clock allowed still writes rotation_due_at 3650 days later in the documented form", async () => {
+    const { outs } = await createdAt("9989-12-31T23:59:59Z", { label: "far-future", rotation_days: 3650 });
+    assert.match(outs.rotation_due_at!, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
   });
 
   it("diff at a later clock: not due before created_at + rotation_days, due from then on, with no API call", async () => {

@@ -52,4 +52,49 @@ describe("engine: ObjectStorageKey.get", function () {
       await emu.close();
     }
   });
+
+  it("a get of a key that does not exist fails naming the id, with no state entry; a get whose key is revoked later fails the next up", async () => {
+    const emu = await startEmulator();
+    const sb = await createSandbox({ projectName: "objkey-get-test", prefix: "objkey-get-missing-" });
+    try {
+      const existing = emu.createDirect({ label: "made-elsewhere" });
+      let ids = ["424242"];
+      const program = async () => {
+        const { ObjectStorageKey } = require("../../provider") as typeof import("../../provider");
+        return Object.fromEntries(ids.map((id, i) => [`label${i}`, ObjectStorageKey.get(`external${i}`, id).label]));
+      };
+      const stack = await inlineStack(sb, "get-missing", "objkey-get-test", program, {
+        "linode:token": { value: emu.token, secret: true },
+        "linode:url": { value: emu.url },
+      });
+      const output = async () => {
+        let out = "";
+        const ok = await stack.up({ color: "never", onOutput: (s) => (out += s) }).then(
+          () => true,
+          (e: Error) => ((out += e.message), false),
+        );
+        return { ok, out };
+      };
+      const missing = await output();
+      assert.equal(missing.ok, false, "a get of a missing key fails");
+      assert.match(missing.out, /ObjectStorageKey\.get\("424242"\) reads an existing key, and key 424242 does not exist/);
+      const exported = JSON.stringify((await stack.exportStack()).deployment);
+      assert.ok(!exported.includes("external0"), "no state entry for the missing key");
+
+      ids = ["01000"];
+      const padded = await output();
+      assert.equal(padded.ok, false);
+      assert.match(padded.out, /"01000" is not an Object Storage key id \(a positive whole number written in decimal digits, without leading zeros\)/);
+
+      ids = [String(existing.id)];
+      assert.equal((await output()).ok, true);
+      emu.revoke(existing.id);
+      const revoked = await output();
+      assert.equal(revoked.ok, false, "the next up fails once the key read with get is revoked");
+      assert.match(revoked.out, new RegExp(`key ${existing.id} does not exist`));
+    } finally {
+      sb.cleanup();
+      await emu.close();
+    }
+  });
 });
