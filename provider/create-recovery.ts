@@ -16,7 +16,8 @@
  *    to Pulumi in the same way.
  * 4. A POST that Linode carries out later than every look, or a run killed between the POST and
  *    the PUT, leaves a key carrying a marker: `linode-objkey untracked` finds it by the marker
- *    alone, with or without any state.
+ *    alone, with or without any state. A provider process that outlives a killed engine revokes
+ *    its new key rather than label it (engine-presence.ts).
  *
  * Why a marker and not the old "keys with my label that were not there before": that listing
  * took another stack's key, made with the same label during the failed request, for this
@@ -32,6 +33,7 @@
 import type { ApiKey } from "./codecs";
 import type { CreateKeyBody, KeysClient } from "./client";
 import { createMarker } from "./create-marker";
+import { engineGone } from "./engine-presence";
 import { ObjectStorageKeyError, isObjectStorageKeyError, objkeyError } from "./errors";
 import { REDACTED } from "./rules";
 import { backoffMs, isAmbiguousOutcome, sleep } from "./transport";
@@ -116,10 +118,17 @@ async function revokeOwn(client: KeysClient, id: number): Promise<boolean> {
   }
 }
 
-/** Gives a freshly created key its declared label; the secret comes from the POST's answer. */
+/**
+ * Gives a freshly created key its declared label; the secret comes from the POST's answer. An
+ * engine gone before or during the PUT will never record the key, so the key is revoked instead
+ * (engine-presence.ts): nobody can ever read its secret.
+ */
 async function nameKey(client: KeysClient, created: ApiKey, label: string, marker: string): Promise<ApiKey> {
   try {
-    return { ...(await client.updateKey(created.id, { label })), secret_key: created.secret_key };
+    if (await engineGone()) throw new Error("the Pulumi engine that asked for it has stopped");
+    const named = await client.updateKey(created.id, { label });
+    if (await engineGone()) throw new Error("the Pulumi engine that asked for it stopped while its label was set");
+    return { ...named, secret_key: created.secret_key };
   } catch (err) {
     const cause = `key ${created.id} was created, but setting its label failed: ${err instanceof Error ? err.message : String(err)}`;
     // Handed over without its secret: a partial create's properties are not marked secret.

@@ -137,7 +137,7 @@ describe("serialized provider", () => {
 
     it("references io-ts and axios only through require(...), never their code by value", () => {
       const targets = requireTargets(text);
-      assert.deepEqual([...new Set(targets)].sort(), ["axios/dist/node/axios.cjs", "crypto", "http", "https", "io-ts/lib/index.js"]);
+      assert.deepEqual([...new Set(targets)].sort(), ["axios/dist/node/axios.cjs", "crypto", "http", "https", "io-ts/lib/index.js", "net"]);
       // Markers of the libraries' own code: present in their sources, absent from the text.
       const ioTs = readFileSync(require.resolve("io-ts"), "utf8");
       const axiosSrc = readFileSync(require.resolve("axios"), "utf8");

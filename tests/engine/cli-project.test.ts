@@ -102,8 +102,12 @@ describe("engine (pulumi CLI): a user's own TypeScript project, from the packed 
       const replace = await pulumi(["up", "--yes", "--non-interactive"]);
       assert.deepEqual((await lastChanges(pulumi)).changes, { replace: 1 }, replace.stdout);
       const writes = emu.requests.filter((r) => r.method !== "GET").map((r) => `${r.method} ${r.path}`);
-      assert.deepEqual(writes, ["POST /v4/object-storage/keys", `DELETE /v4/object-storage/keys/${created[0].id}`], "create before delete");
       const [replacement] = emu.keys();
+      assert.deepEqual(
+        writes,
+        ["POST /v4/object-storage/keys", `PUT /v4/object-storage/keys/${replacement.id}`, `DELETE /v4/object-storage/keys/${created[0].id}`],
+        "create (POST, label PUT) before delete",
+      );
       assert.equal(replacement.bucket_access?.[0]?.permissions, "read_write");
       assert.equal((await exportedKeys(pulumi)).app.id, String(replacement.id));
 

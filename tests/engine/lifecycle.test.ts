@@ -63,7 +63,11 @@ describe("engine: the key lifecycle under a real pulumi CLI", function () {
     run.emu.clearRequests();
     const r = await up("up (create 3 keys)");
     assert.deepEqual(changes(r.summary), { create: 4 });
-    assert.deepEqual(requestCounts(), { "GET /object-storage/keys": 3, "POST /object-storage/keys": 3 }, "per key: one listing, one POST");
+    assert.deepEqual(
+      requestCounts(),
+      { "POST /object-storage/keys": 3, "PUT /object-storage/keys/{id}": 3 },
+      "per key: one POST under a create marker, one PUT of its label",
+    );
     assert.deepEqual(labels(), ["e2e-limited", "e2e-regional", "e2e-unlimited"]);
     const o = await outputs();
     for (const k of run.emu.keys()) {
@@ -137,7 +141,11 @@ describe("engine: the key lifecycle under a real pulumi CLI", function () {
     assert.notEqual(after.limitedId, before.limitedId);
     assert.notEqual(after.limitedSecret, before.limitedSecret);
     const writes = run.emu.requests.filter((q) => q.method !== "GET").map((q) => `${q.method} ${q.path}`);
-    assert.deepEqual(writes, ["POST /v4/object-storage/keys", `DELETE /v4/object-storage/keys/${before.limitedId}`]);
+    assert.deepEqual(writes, [
+      "POST /v4/object-storage/keys",
+      `PUT /v4/object-storage/keys/${after.limitedId}`,
+      `DELETE /v4/object-storage/keys/${before.limitedId}`,
+    ]);
     assert.equal(
       run.emu.keys().some((k) => String(k.id) === before.limitedId),
       false,

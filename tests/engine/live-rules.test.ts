@@ -56,8 +56,10 @@ describe("engine: programs the live API accepts", function () {
     const r = await up();
     assert.deepEqual(changes(r.summary), { create: 3 });
     assert.match(r.stdout, /\+ 3 created/);
-    const posts = run.emu.requests.filter((q) => q.method === "POST").map((q) => q.body as Record<string, unknown>);
-    assert.deepEqual(posts.find((b) => b.label === "live-union")!.regions, ["us-east"], "sent as declared");
+    // A create POSTs under its create marker (the label comes with a PUT): the union key's POST is the one for iad-bucket.
+    const posts = run.emu.requests.filter((q) => q.method === "POST").map((q) => q.body as { regions?: string[]; bucket_access?: { bucket_name: string }[] });
+    const union = posts.find((b) => b.bucket_access?.some((e) => e.bucket_name === "iad-bucket"));
+    assert.deepEqual(union?.regions, ["us-east"], "sent as declared");
     const outs = await outputsInState();
     assert.deepEqual(outs.union.regions, ["us-east", "us-iad"]);
     assert.deepEqual(

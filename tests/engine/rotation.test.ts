@@ -65,14 +65,18 @@ describe("engine: rotation under a real pulumi CLI", function () {
     assert.deepEqual(writes(), []);
   });
 
-  it("4. the due up replaces the key: exactly one POST then one DELETE of the old key, and the outputs change", async () => {
+  it("4. the due up replaces the key: exactly one create (POST, label PUT) then one DELETE of the old key, and the outputs change", async () => {
     const before = await outputs();
     run.emu.clearRequests();
     const r = await up();
     assert.deepEqual(changes(r.summary), { replace: 1 });
     assert.match(r.stdout, NOTICE, `up shows the reason:\n${r.stdout}`);
-    assert.deepEqual(writes(), ["POST /v4/object-storage/keys", `DELETE /v4/object-storage/keys/${before.rotatingId}`], "create before delete");
     const after = await outputs();
+    assert.deepEqual(
+      writes(),
+      ["POST /v4/object-storage/keys", `PUT /v4/object-storage/keys/${after.rotatingId}`, `DELETE /v4/object-storage/keys/${before.rotatingId}`],
+      "create (POST, label PUT) before delete",
+    );
     assert.notEqual(after.rotatingId, before.rotatingId);
     assert.notEqual(after.rotatingSecret, before.rotatingSecret);
     assert.deepEqual(
