@@ -24,6 +24,7 @@ function anchorsIn(file: string): Set<string> {
 
 const documents = [
   "README.md",
+  "CHANGELOG.md",
   ...readdirSync(path.join(ROOT, "docs"), { recursive: true, encoding: "utf8" })
     .filter((f) => f.endsWith(".md"))
     .map((f) => path.join("docs", f)),
