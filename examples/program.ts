@@ -22,5 +22,5 @@ export function exampleProgram() {
   // May list and create buckets in two regions only.
   const regional = new ObjectStorageKey("regional", { label: "example-regional", regions: ["us-east", "us-ord"] });
 
-  return { limitedAccessKey: limited.access_key, limitedSecretKey: limited.secret_key, regionalRegions: regional.regions };
+  return { unlimitedKey: unlimited.access_key, limitedKey: limited.access_key, limitedSecret: limited.secret_key, regionalRegions: regional.regions };
 }

@@ -164,7 +164,7 @@ describe("program under runtime mocks", () => {
     before(() => {
       outputs = exampleProgram();
     });
-    /** The program exports outputs of two keys only; the third registers all the same. */
+    /** Waits until the mocks have recorded the three keys' registrations and requests. */
     const allRegistered = () =>
       waitFor(
         () => ["unlimited", "limited", "regional"].every((n) => requests.some((r) => r.getName() === n) && registrations.some((r) => r.name === n)),
@@ -194,12 +194,13 @@ describe("program under runtime mocks", () => {
       const state = (name: string) => registrationOf(name).state;
       const resolved = await valueOf(pulumi.output(outputs));
       assert.deepEqual(resolved, {
-        limitedAccessKey: state("limited").access_key,
-        limitedSecretKey: state("limited").secret_key,
+        unlimitedKey: state("unlimited").access_key,
+        limitedKey: state("limited").access_key,
+        limitedSecret: state("limited").secret_key,
         regionalRegions: state("regional").regions,
       });
       // Values the mock made up, so the comparison above cannot pass by echoing inputs.
-      assert.equal(resolved.limitedSecretKey, "SK-limited");
+      assert.equal(resolved.limitedSecret, "SK-limited");
     });
 
     it("asks the engine to keep secret_key secret for each of the three keys", async () => {
