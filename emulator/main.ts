@@ -34,7 +34,7 @@ Options (each also read from the environment variable shown; the option wins):
   -h, --help               show this help
 
 Sources of the default data: emulator/catalogue.ts. Which rules are live facts and which are
-assumptions: README.md, section "The emulator".
+assumptions: docs/testing.md, section "The emulator".
 `;
 
 /** The emulator's settings, from the command line and then the environment. */

@@ -126,3 +126,15 @@ export function markedBody(body: unknown): unknown {
 export function shapes(emu: Emulator): string[] {
   return calls(emu).map((c) => c.replace(/\/\d+$/, "/{id}"));
 }
+
+/**
+ * Asserts that `message` mentions each fact (a literal string or a pattern), whatever the wording
+ * around them. Tests pin a message's exact wording only where the wording is the promise (what
+ * the user is told to do); elsewhere they hold the facts: ids, numbers, names, codes.
+ */
+export function assertMentions(message: string, ...facts: (string | RegExp)[]): void {
+  for (const fact of facts) {
+    const found = typeof fact === "string" ? message.includes(fact) : fact.test(message);
+    assert.ok(found, `the message mentions ${String(fact)}: ${message}`);
+  }
+}

@@ -18,6 +18,43 @@ async function checkAndCreate(p: ObjectStorageKeyProvider, raw: Record<string, u
   return { inputs: checked.inputs!, id: created.id, outs: created.outs! };
 }
 
+/**
+ * Live figures, written here rather than read from the emulator's tables, so that a wrong table
+ * fails a test. Source: linodego's recorded exchange `test/integration/fixtures/TestObjectStorageKey_List.yaml`
+ * (github.com/linode/linodego), `POST /v4beta/object-storage/keys` with `{"label":"go-test-def"}`
+ * only, answered 2026-05-06 02:22:10 GMT: the key got these 20 endpoints in 18 regions, listed in
+ * this order (reference notes linode-object-storage-keys-api.md §8: "20 endpoints in 18 regions").
+ */
+const LIVE_DEFAULT_KEY_ENDPOINTS_2026_05_06: readonly { id: string; s3_endpoint: string; endpoint_type: string }[] = [
+  { id: "ap-south", s3_endpoint: "ap-south-1.linodeobjects.com", endpoint_type: "E0" },
+  { id: "br-gru", s3_endpoint: "br-gru-1.linodeobjects.com", endpoint_type: "E1" },
+  { id: "es-mad", s3_endpoint: "es-mad-1.linodeobjects.com", endpoint_type: "E1" },
+  { id: "eu-central", s3_endpoint: "eu-central-1.linodeobjects.com", endpoint_type: "E0" },
+  { id: "fr-par", s3_endpoint: "fr-par-1.linodeobjects.com", endpoint_type: "E1" },
+  { id: "id-cgk", s3_endpoint: "id-cgk-1.linodeobjects.com", endpoint_type: "E1" },
+  { id: "in-maa", s3_endpoint: "in-maa-1.linodeobjects.com", endpoint_type: "E1" },
+  { id: "it-mil", s3_endpoint: "it-mil-1.linodeobjects.com", endpoint_type: "E1" },
+  { id: "jp-osa", s3_endpoint: "jp-osa-1.linodeobjects.com", endpoint_type: "E1" },
+  { id: "nl-ams", s3_endpoint: "nl-ams-1.linodeobjects.com", endpoint_type: "E1" },
+  { id: "se-sto", s3_endpoint: "se-sto-1.linodeobjects.com", endpoint_type: "E1" },
+  { id: "us-east", s3_endpoint: "us-east-1.linodeobjects.com", endpoint_type: "E0" },
+  { id: "us-iad", s3_endpoint: "us-iad-1.linodeobjects.com", endpoint_type: "E1" },
+  { id: "us-lax", s3_endpoint: "us-lax-1.linodeobjects.com", endpoint_type: "E1" },
+  { id: "us-lax", s3_endpoint: "us-lax-4.linodeobjects.com", endpoint_type: "E3" },
+  { id: "us-mia", s3_endpoint: "us-mia-1.linodeobjects.com", endpoint_type: "E1" },
+  { id: "us-ord", s3_endpoint: "us-ord-1.linodeobjects.com", endpoint_type: "E1" },
+  { id: "us-ord", s3_endpoint: "us-ord-10.linodeobjects.com", endpoint_type: "E3" },
+  { id: "us-sea", s3_endpoint: "us-sea-1.linodeobjects.com", endpoint_type: "E1" },
+  { id: "us-southeast", s3_endpoint: "us-southeast-1.linodeobjects.com", endpoint_type: "E0" },
+];
+
+/**
+ * jp-tyo-3's one endpoint in the live endpoint list: linodego's `TestObjectStorageBucketCert.yaml`,
+ * `GET /v4beta/object-storage/endpoints`, 2026-04-30 (reference notes §8: "`jp-tyo-3` (E3,
+ * `jp-tyo-1.linodeobjects.com`)").
+ */
+const LIVE_JP_TYO_3_ENDPOINT = { id: "jp-tyo-3", s3_endpoint: "jp-tyo-1.linodeobjects.com", endpoint_type: "E3" };
+
 /** Writes as [method, body]; a create is its POST under a marker, then the PUT of its label. */
 const writes = (emu: Emulator) => emu.requests.filter((r) => r.method !== "GET").map((r) => [r.method, r.method === "POST" ? markedBody(r.body) : r.body]);
 
@@ -129,11 +166,12 @@ describe("live rules: the account's regions", () => {
     }
   }
 
-  it("4. an unlimited key gets the account's default regions: 18 on the live account of 2026-05, 2 on another", async () => {
+  it("4. an unlimited key gets the account's default regions: the live account's 18 regions and 20 endpoints of 2026-05-06, 2 regions on another", async () => {
     await withAccount({}, async (_emu, p) => {
       const { outs } = await checkAndCreate(p, { label: "default-account", include_regions_details: true });
-      assert.equal(outs.regions.length, 18);
-      assert.equal(outs.regions_details?.length, 20);
+      const live = LIVE_DEFAULT_KEY_ENDPOINTS_2026_05_06;
+      assert.deepEqual(outs.regions, [...new Set(live.map((e) => e.id))], "the 18 regions live gave a key created with only a label");
+      assert.deepEqual(outs.regions_details, live, "the 20 endpoints live listed for them, sorted by region, type and host as live listed them");
     });
     await withAccount({ defaultRegions: ["us-iad", "us-east"] }, async (_emu, p) => {
       const { id, inputs, outs } = await checkAndCreate(p, { label: "small-account" });
@@ -149,7 +187,7 @@ describe("live rules: the account's regions", () => {
         include_regions_details: true,
         bucket_access: [{ bucket_name: "tyo", permissions: "read_write", region: "jp-tyo-3" }],
       });
-      assert.deepEqual(outs.regions_details, [{ id: "jp-tyo-3", s3_endpoint: "jp-tyo-1.linodeobjects.com", endpoint_type: "E3" }]);
+      assert.deepEqual(outs.regions_details, [LIVE_JP_TYO_3_ENDPOINT]);
     });
     await withAccount({ catalogue: LIVE_ENDPOINTS.filter((e) => e.region !== "jp-tyo-3") }, async (emu, p) => {
       const checked = await p.check({} as KeyInputs, { label: "tokyo-key", regions: ["jp-tyo-3"] } as unknown as KeyInputs);

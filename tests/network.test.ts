@@ -17,7 +17,7 @@ import { isObjectStorageKeyError } from "../provider";
 import { createKeysClient } from "../provider/client";
 import type { KeyInputs } from "../provider/codecs";
 import { resolveSettings } from "../provider/settings";
-import { calls, providerFor, rejection, stackConfig, withEmulator } from "./helpers";
+import { assertMentions, calls, providerFor, rejection, stackConfig, withEmulator } from "./helpers";
 
 /** A stand-in server that answers as `handler` says, counting requests. */
 async function fakeApi(
@@ -79,7 +79,8 @@ describe("a 404 means gone only when the API answers for the endpoint (issue 7 �
       emu.clearRequests();
       const readErr = await rejection(() => wrong.read(made.id, made.outs));
       assert.ok(isObjectStorageKeyError(readErr, "endpoint"), readErr.message);
-      assert.match(readErr.message, /does not serve the Linode keys API.*linode:url \/ LINODE_URL.*linode:apiVersion \/ LINODE_API_VERSION/);
+      // The promise: which settings to check, by both their names.
+      assertMentions(readErr.message, "linode:url", "LINODE_URL", "linode:apiVersion", "LINODE_API_VERSION");
       assert.match(readErr.message, /--run-program/);
       const delErr = await rejection(() => wrong.delete(made.id));
       assert.ok(isObjectStorageKeyError(delErr, "endpoint"), delErr.message);
@@ -94,7 +95,7 @@ describe("a 404 means gone only when the API answers for the endpoint (issue 7 �
     const p = await providerFor(emu, { "linode:url": `${emu.url}/v4` });
     const err = await rejection(() => p.read("1000"));
     assert.ok(isObjectStorageKeyError(err, "settings"), err.message);
-    assert.match(err.message, /must not end with the API version \(\/v4\).*linode:apiVersion/);
+    assertMentions(err.message, "/v4", "linode:apiVersion");
     assert.equal(emu.requests.length, 0);
   });
 
@@ -142,7 +143,7 @@ describe("the network is not always the API (issue 7 §4)", function () {
       const t0 = Date.now();
       const err = await rejection(() => client.getKey(1));
       assert.ok(isObjectStorageKeyError(err, "tls"), err.message);
-      assert.match(err.message, /TLS handshake failed \(DEPTH_ZERO_SELF_SIGNED_CERT\).*nothing was sent/);
+      assertMentions(err.message, "TLS", "DEPTH_ZERO_SELF_SIGNED_CERT", "nothing was sent");
       assert.equal(api.hits(), 1, "no retry");
       const postErr = await rejection(() => client.postKey({ label: "tls-create" }));
       assert.ok(isObjectStorageKeyError(postErr, "tls"), `not ambiguous: ${postErr.message}`);
@@ -157,7 +158,7 @@ describe("the network is not always the API (issue 7 §4)", function () {
     try {
       const err = await rejection(() => clientFor(emu.url.replace("http:", "https:")).getKey(1));
       assert.ok(isObjectStorageKeyError(err, "tls"), err.message);
-      assert.match(err.message, /TLS handshake failed \((EPROTO|ERR_SSL_[A-Z_]+)\)/);
+      assertMentions(err.message, "TLS", /EPROTO|ERR_SSL_[A-Z_]+/);
       assert.equal(emu.requests.length, 0);
     } finally {
       await emu.close();
@@ -175,7 +176,7 @@ describe("the network is not always the API (issue 7 §4)", function () {
       const err = await rejection(() => clientFor(api.url).getKey(1));
       const took = Date.now() - t0;
       assert.ok(isObjectStorageKeyError(err, "network"), err.message);
-      assert.match(err.message, /after 3 attempts: no complete answer within 400 ms \(ETIMEDOUT\)/);
+      assertMentions(err.message, "3 attempts", "400 ms", "ETIMEDOUT");
       assert.ok(took < 3 * 400 + 500, `took ${took} ms`);
     } finally {
       await api.close();
@@ -215,7 +216,7 @@ describe("the network is not always the API (issue 7 §4)", function () {
     try {
       const err = await rejection(() => clientFor(api.url).listKeys());
       assert.ok(isObjectStorageKeyError(err, "decode"), err.message);
-      assert.match(err.message, /1000000 pages of 500; this provider reads at most 200/);
+      assertMentions(err.message, /\b1000000\b/, /\b200\b/);
       assert.equal(api.hits(), 1);
     } finally {
       await api.close();
@@ -234,7 +235,7 @@ describe("the network is not always the API (issue 7 §4)", function () {
     });
     try {
       const err = await rejection(() => clientFor(twice.url).listKeys());
-      assert.match(err.message, /answered page 1 when page 2 of the key listing was asked/);
+      assertMentions(err.message, /page 1\b/, /page 2\b/);
       assert.deepEqual(asked, ["1", "2"]);
       assert.deepEqual(
         (await clientFor(shifted.url).listKeys()).map((k) => k.id),
@@ -251,7 +252,7 @@ describe("the network is not always the API (issue 7 §4)", function () {
     try {
       const err = await rejection(() => clientFor(api.url).getKey(1000));
       assert.ok(isObjectStorageKeyError(err, "decode"), err.message);
-      assert.match(err.message, /with key 2000 instead of key 1000/);
+      assertMentions(err.message, "2000", "1000");
     } finally {
       await api.close();
     }
@@ -272,7 +273,7 @@ describe("the network is not always the API (issue 7 §4)", function () {
     try {
       const err = await rejection(() => clientFor(api.url).getKey(1));
       assert.ok(isObjectStorageKeyError(err, "decode"), err.message);
-      assert.match(err.message, /larger than 16777216 bytes; it was not read/);
+      assertMentions(err.message, "16777216 bytes");
       assert.equal(api.hits(), 1, "a huge answer is not asked for again");
     } finally {
       await api.close();
@@ -328,7 +329,7 @@ describe("the network is not always the API (issue 7 §4)", function () {
       assert.ok(isObjectStorageKeyError(err, "internal"), `${(err as { kind?: string }).kind}: ${err.message}`);
       assert.ok(!/ECONNRESET|may have created/.test(err.message), err.message);
       assert.ok(!err.message.includes(emu.token), "the message echoes the token");
-      assert.match(err.message, /an unexpected error in the HTTP client \(library bug near \[token\]\)/);
+      assertMentions(err.message, "HTTP client", "[token]");
       assert.deepEqual(
         emu.requests.map((q) => q.method),
         [],

@@ -154,8 +154,8 @@ describe("serialized provider", () => {
     });
 
     // By value (the code sits in the project, not in node_modules): issue 12 bounds the installed size.
-    // This bound grows with the provider's own code (85 KB in 0.2.0); it is there to catch a library
-    // captured by value, which adds far more.
+    // This bound grows with the provider's own code (its size: docs/bench/results.md, "serialized provider
+    // from source"); it is there to catch a library captured by value, which adds far more.
     it(`stays under 96 KiB (size and breakdown logged)`, () => {
       const bytes = Buffer.byteLength(text);
       const targets = requireTargets(text);

@@ -45,7 +45,8 @@ const TSCONFIG = {
 
 /**
  * Most bytes a by-reference `__provider` may take: a require() of the installed package and a
- * few names take a few hundred bytes to a few KB, while the code copied by value takes about 50 KB.
+ * few names take a few hundred bytes to a few KB, while the code copied by value takes tens of KB
+ * (docs/bench/results.md, "serialized provider from source").
  */
 const BY_REFERENCE_MAX_BYTES = 4 * 1024;
 

@@ -38,7 +38,7 @@ describe("engine (pulumi CLI): the repository's Pulumi.yaml", function () {
         `the program at the root declares the example's keys; pulumi up printed:\n${up.stdout}`,
       );
       assert.deepEqual((await lastChanges(pulumi)).changes, { create: 4 }, "three keys and the stack");
-      // Here the example imports ../provider, so its code is stored by value (the README says why).
+      // Here the example imports ../provider, so its code is stored by value (docs/limits.md says why).
       console.log(`      at the root, __provider is ${Buffer.byteLength(String(keys.unlimited.inputs?.__provider))} bytes per copy (by value)`);
       assert.deepEqual(
         emu

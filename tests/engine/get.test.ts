@@ -77,14 +77,14 @@ describe("engine: ObjectStorageKey.get", function () {
       };
       const missing = await output();
       assert.equal(missing.ok, false, "a get of a missing key fails");
-      assert.match(missing.out, /ObjectStorageKey\.get\("424242"\) reads an existing key, and key 424242 does not exist/);
+      assert.match(missing.out, /key 424242 does not exist/);
       const exported = JSON.stringify((await stack.exportStack()).deployment);
       assert.ok(!exported.includes("external0"), "no state entry for the missing key");
 
       ids = ["01000"];
       const padded = await output();
       assert.equal(padded.ok, false);
-      assert.match(padded.out, /"01000" is not an Object Storage key id \(a positive whole number written in decimal digits, without leading zeros\)/);
+      assert.match(padded.out, /"01000" is not an Object Storage key id/);
 
       ids = [String(existing.id)];
       assert.equal((await output()).ok, true);

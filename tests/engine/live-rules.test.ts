@@ -62,10 +62,14 @@ describe("engine: programs the live API accepts", function () {
     assert.deepEqual(union?.regions, ["us-east"], "sent as declared");
     const outs = await outputsInState();
     assert.deepEqual(outs.union.regions, ["us-east", "us-iad"]);
-    assert.deepEqual(
-      (outs.union.regions_details as { id: string }[]).map((d) => d.id),
-      ["us-east", "us-iad"],
-    );
+    // Live figures, not the emulator's table: the 2024-07 recording answered the union of `regions`
+    // and the bucket's region (reference notes linode-object-storage-keys-api.md §8), and these are
+    // the two regions' endpoints as live listed them on 2026-05-06 (linodego's recorded
+    // `test/integration/fixtures/TestObjectStorageKey_List.yaml`).
+    assert.deepEqual(outs.union.regions_details, [
+      { id: "us-east", s3_endpoint: "us-east-1.linodeobjects.com", endpoint_type: "E0" },
+      { id: "us-iad", s3_endpoint: "us-iad-1.linodeobjects.com", endpoint_type: "E1" },
+    ]);
     assert.deepEqual(
       (outs.twoPerms.bucket_access as { bucket_name: string; permissions: string }[]).map((b) => `${b.bucket_name}:${b.permissions}`),
       ["shared-bucket:read_only", "shared-bucket:read_write"],
