@@ -520,7 +520,7 @@ function report(
       }) | ${JSON.stringify(s.changes)} |`,
     );
   }
-  md.push(``, `A create lists the account's keys (one GET per create) before its one POST (create safety: docs/crash-recovery.md): 1 write per create.`, ``);
+  md.push(``, `A create POSTs under a create marker, then PUTs the declared label (create safety: docs/crash-recovery.md): 2 writes per create.`, ``);
   md.push(`## \`up\` and \`destroy\` of N keys (seconds)`, ``);
   md.push(`| N | provider | checkpoints | up | destroy | up ÷ no-op (paired) | destroy ÷ no-op (paired) |`, `|---|---|---|---|---|---|---|`);
   const summary: Record<string, unknown> = {};
