@@ -36,7 +36,7 @@ import { createMarker } from "./create-marker";
 import { engineGone } from "./engine-presence";
 import { ObjectStorageKeyError, isObjectStorageKeyError, objkeyError } from "./errors";
 import { REDACTED } from "./rules";
-import { backoffMs, isAmbiguousOutcome, sleep } from "./transport";
+import { backoffMs, isAmbiguousOutcome, sleep } from "./retry-policy";
 
 /** How many times a create that may still be running is looked for, spread over one more timeout. */
 export const LOOKS_WHILE_RUNNING = 5;

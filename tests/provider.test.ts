@@ -3,7 +3,7 @@ import type { Emulator } from "../emulator/server";
 import { getObjectStorageKey, getObjectStorageKeys } from "../provider";
 import { ObjectStorageKeyProvider } from "../provider/provider";
 import { createKeysClient } from "../provider/client";
-import { USER_AGENT } from "../provider/transport";
+import { USER_AGENT } from "../provider/http-attempt";
 import type { KeyInputs, KeyOutputs } from "../provider/codecs";
 import { resolveSettings } from "../provider/settings";
 import { MARKER, assertMentions, calls, markedBody, providerFor, rejection, shapes, stackConfig, withProvider } from "./helpers";

@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
-import { Outcome, backoffMs, classify, retryAfterMs } from "../../provider/transport";
+import type { Outcome } from "../../provider/http-attempt";
+import { backoffMs, classify, retryAfterMs } from "../../provider/retry-policy";
 
 const response = (status: number, headers: Record<string, string> = {}, body?: unknown): Outcome => ({ kind: "response", status, headers, body, text: "" });
 const network = (code: string): Outcome => ({ kind: "network", code });
@@ -39,10 +40,10 @@ describe("client: the retry rule", () => {
   }
 
   it("a 408 or 503 to a POST may be re-sent; a 500 or a reset may not", () => {
-    assert.deepEqual(classify("POST", response(503)), { action: "ambiguous", mayStillRun: false, retryable: true });
-    assert.deepEqual(classify("POST", response(408)), { action: "ambiguous", mayStillRun: false, retryable: true });
-    assert.deepEqual(classify("POST", response(500)), { action: "ambiguous", mayStillRun: false, retryable: false });
-    assert.deepEqual(classify("POST", network("ECONNRESET")), { action: "ambiguous", mayStillRun: true, retryable: false });
+    assert.deepEqual(classify("POST", response(503)), { action: "ambiguous", mayStillRun: false });
+    assert.deepEqual(classify("POST", response(408)), { action: "ambiguous", mayStillRun: false });
+    assert.deepEqual(classify("POST", response(500)), { action: "ambiguous", mayStillRun: false });
+    assert.deepEqual(classify("POST", network("ECONNRESET")), { action: "ambiguous", mayStillRun: true });
   });
 
   it("honours Retry-After in seconds or as a date, clamped to the configured bounds", () => {
