@@ -9,6 +9,7 @@
  *
  * @packageDocumentation
  */
+import { processSingleton } from "./process-singleton";
 import * as t from "io-ts";
 
 /** Builds every codec. Pure; the result is cached per process by {@link codecs}. */
@@ -129,9 +130,7 @@ export type Codecs = ReturnType<typeof makeCodecs>;
  * so a serialized provider never carries codec objects with it.
  */
 export function codecs(): Codecs {
-  const slot = Symbol.for("pulumi-linode-objkey/codecs");
-  const holder = globalThis as unknown as Record<symbol, Codecs | undefined>;
-  return (holder[slot] ??= makeCodecs());
+  return processSingleton("codecs", makeCodecs);
 }
 
 /** A bucket permission: `read_only` or `read_write`. */

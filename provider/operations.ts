@@ -20,6 +20,7 @@ import { createBody, diffKey, toOutputs, updateBody, validateInputs } from "./ru
 import { formatInstant, now } from "./clock";
 import { restateDetails } from "./regions-details";
 import { dueNotice, withRotation } from "./rotation";
+import { processSingleton } from "./process-singleton";
 import { ConfigSource, resolveSettings } from "./settings";
 
 /**
@@ -27,11 +28,7 @@ import { ConfigSource, resolveSettings } from "./settings";
  * registered symbol, never on the instance, so serializing the provider cannot capture it.
  */
 function configStore(): WeakMap<object, ConfigSource> {
-  const slot = Symbol.for("pulumi-linode-objkey/config");
-  const holder = globalThis as unknown as Record<symbol, WeakMap<object, ConfigSource> | undefined>;
-  let store = holder[slot];
-  if (!store) holder[slot] = store = new WeakMap();
-  return store;
+  return processSingleton("config", () => new WeakMap<object, ConfigSource>());
 }
 
 /** The engine adds `__provider` (the serialized code) to every input and output; the rules never see it. */
