@@ -35,7 +35,7 @@ import type { CreateKeyBody, KeysClient } from "./client";
 import { createMarker } from "./create-marker";
 import { engineGone } from "./engine-presence";
 import { ObjectStorageKeyError, isObjectStorageKeyError, objkeyError } from "./errors";
-import { REDACTED } from "./rules";
+import { REDACTED } from "./outputs";
 import { backoffMs, isAmbiguousOutcome, sleep } from "./retry-policy";
 
 /** How many times a create that may still be running is looked for, spread over one more timeout. */

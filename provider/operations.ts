@@ -16,7 +16,9 @@ import { EngineProps, KeyInputs, KeyOutputs, codecs, describeDecodeErrors } from
 import { createKeysClient, keyGoneError, KeysClient } from "./client";
 import { createKeySafely, isAmbiguousCreateError } from "./create-recovery";
 import { linodeApiError, objkeyError, parseKeyId } from "./errors";
-import { createBody, diffKey, toOutputs, updateBody, validateInputs } from "./rules";
+import { diffKey, updateBody } from "./diff";
+import { createBody, toOutputs } from "./outputs";
+import { validateInputs } from "./validation";
 import { formatInstant, now } from "./clock";
 import { restateDetails } from "./regions-details";
 import { dueNotice, withRotation } from "./rotation";

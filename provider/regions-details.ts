@@ -4,17 +4,14 @@
  *
  * Why on request: the endpoints are the same per-region facts in every key, and Pulumi rewrites
  * the whole state file at every step of an `up` or `destroy`. On an account with 18 regions they
- * are 1,646 of an unlimited key's 3,972 bytes of state; `pulumi up` of 200 keys took 1.53 times
- * as long as a no-op dynamic provider with them, 1.22 times without (`npm run bench`, README
- * "Large stacks"). A limited key's details are small (its buckets' regions), but one rule for
+ * the largest part of an unlimited key's state, and they made `pulumi up` of many keys markedly
+ * slower (figures in docs/performance.md). A limited key's details are small (its buckets' regions), but one rule for
  * every key is easier to predict than a size guess.
  *
  * @packageDocumentation
  */
 import type { ApiKey, RegionDetails } from "./codecs";
-
-/** Pulumi's unknown-value sentinel (rules.ts's `UNKNOWN`, repeated so this module needs no value from rules.ts). */
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+import { UNKNOWN } from "./unknowns";
 
 /** The outputs this module decides. */
 export interface DetailsOutputs {

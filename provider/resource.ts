@@ -65,9 +65,8 @@ export interface ObjectStorageKeyArgs {
   /**
    * `true` fills the `regions_details` output: the S3 endpoint(s) of each of the key's regions.
    * Off by default because those endpoints are the same in every key and Pulumi rewrites the
-   * whole state at every step: on an account with 18 regions they are 1,646 of an unlimited
-   * key's 3,972 bytes of state, and `pulumi up` of 200 such keys took 1.53 times as long as a
-   * no-op dynamic provider with them, 1.22 times without (README, "Large stacks"). Turning it on
+   * whole state at every step: they are the largest part of an unlimited key's state, and made
+   * `pulumi up` of many keys markedly slower (figures in docs/performance.md). Turning it on
    * or off updates the key in place; turning it on reads the key once (one GET).
    * @defaultValue false: no `regions_details`
    */

@@ -7,6 +7,7 @@
  * @packageDocumentation
  */
 import { formatInstant, parseInstant } from "./clock";
+import { UNKNOWN } from "./unknowns";
 
 /** The shortest `rotation_days` accepted. */
 export const ROTATION_DAYS_MIN = 1;
@@ -15,8 +16,6 @@ export const ROTATION_DAYS_MAX = 3650;
 /** The most characters `rotation_trigger` may have. */
 export const ROTATION_TRIGGER_MAX = 256;
 
-/** Pulumi's unknown-value sentinel (rules.ts's `UNKNOWN`, repeated so this module needs no value from rules.ts). */
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 const DAY_MS = 86400000;
 
 /** The rotation fields of a key's outputs; the provider sets the first two, the inputs the others. */

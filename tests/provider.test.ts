@@ -7,7 +7,7 @@ import { USER_AGENT } from "../provider/http-attempt";
 import type { KeyInputs, KeyOutputs } from "../provider/codecs";
 import { resolveSettings } from "../provider/settings";
 import { MARKER, assertMentions, calls, markedBody, providerFor, rejection, shapes, stackConfig, withProvider } from "./helpers";
-import { UNKNOWN } from "../provider/rules";
+import { UNKNOWN } from "../provider/unknowns";
 
 describe("provider against the emulator", () => {
   let emu: Emulator;

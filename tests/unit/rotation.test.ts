@@ -4,7 +4,10 @@
  * before rotation existed.
  */
 import { strict as assert } from "node:assert";
-import { UNKNOWN, diffKey, toOutputs, updateBody, validateInputs } from "../../provider/rules";
+import { diffKey, updateBody } from "../../provider/diff";
+import { toOutputs } from "../../provider/outputs";
+import { UNKNOWN } from "../../provider/unknowns";
+import { validateInputs } from "../../provider/validation";
 import { codecs } from "../../provider/codecs";
 import { dueNotice } from "../../provider/rotation";
 import type { ApiKey, KeyInputs, KeyOutputs } from "../../provider/codecs";

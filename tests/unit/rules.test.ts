@@ -2,18 +2,12 @@ import { strict as assert } from "node:assert";
 import { LIVE_CLUSTERS } from "../helpers";
 import fc from "fast-check";
 import { codecs } from "../../provider/codecs";
-import {
-  UNKNOWN,
-  containsUnknown,
-  accessSignature,
-  clusterToRegion,
-  createBody,
-  diffKey,
-  keyRegions,
-  toOutputs,
-  updateBody,
-  validateInputs,
-} from "../../provider/rules";
+import * as pulumi from "@pulumi/pulumi";
+import { accessSignature, clusterToRegion, keyRegions } from "../../provider/access";
+import { diffKey, updateBody } from "../../provider/diff";
+import { createBody, toOutputs } from "../../provider/outputs";
+import { UNKNOWN, containsUnknown } from "../../provider/unknowns";
+import { validateInputs } from "../../provider/validation";
 import type { ApiKey, KeyInputs, KeyOutputs } from "../../provider/codecs";
 
 const failuresOf = (raw: Record<string, unknown>) => validateInputs(raw).failures;
@@ -33,6 +27,12 @@ const apiKey = (over: Partial<ApiKey> = {}): ApiKey =>
     ],
     ...over,
   }) as ApiKey;
+
+describe("rules: the unknown value", () => {
+  it("is the SDK's public pulumi.runtime.unknownValue", () => {
+    assert.equal(UNKNOWN, pulumi.runtime.unknownValue);
+  });
+});
 
 describe("rules: check (validateInputs)", () => {
   it("trims the label and accepts 3 to 50 characters", () => {
