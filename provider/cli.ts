@@ -8,7 +8,7 @@
  */
 import * as fs from "node:fs";
 import { parseArgs } from "node:util";
-import { parseKeyId } from "./errors";
+import { parseKeyId } from "./codecs";
 import { DEFAULT_MIN_AGE_MS, findUntrackedKeys, revokeUntrackedKeys } from "./untracked";
 
 const USAGE = `Usage: linode-objkey untracked [--state FILE]... [--no-state] [--min-age MINUTES] [--revoke ID[,ID...]] [--json]

@@ -6,8 +6,7 @@
  *
  * @packageDocumentation
  */
-import type * as t from "io-ts";
-import { ApiKey, KeyRef, codecs } from "./codecs";
+import { ApiKey, codecs } from "./codecs";
 import { STALE_SETTINGS_HINT, linodeApiError, objkeyError } from "./errors";
 import { Transport, createTransport, isNotFound } from "./transport";
 import type { LinodeSettings } from "./settings";
@@ -40,8 +39,6 @@ export interface UpdateKeyBody {
 export interface KeysClient {
   /** Every key, across all pages, each id once. */
   listKeys(pageSize?: number): Promise<ApiKey[]>;
-  /** The same listing, decoding only each key's id and label. */
-  listKeyRefs(): Promise<KeyRef[]>;
   /** One key, or `undefined` when it is provably gone. */
   getKey(id: number): Promise<ApiKey | undefined>;
   /**
@@ -69,92 +66,91 @@ export function keyGoneError(operation: string, id: number): Error {
   );
 }
 
-/** Builds the keys client for one call's settings. */
-export function createKeysClient(settings: LinodeSettings, transport: Transport = createTransport(settings)): KeysClient {
-  const { ApiKey: ApiKeyCodec, ApiKeyPage, KeyRefPage, Revoked } = codecs();
-  const { send } = transport;
+/** The error for a URL or API version that does not serve the keys API. */
+function wrongEndpoint(settings: LinodeSettings, operation: string): Error {
+  return objkeyError(
+    "endpoint",
+    `${settings.baseUrl} does not serve the Linode keys API: ${operation} and the key listing answered HTTP 404. ` +
+      "Check linode:url / LINODE_URL (the API root, e.g. https://api.linode.com, without a version) and " +
+      `linode:apiVersion / LINODE_API_VERSION (v4 or v4beta). ${STALE_SETTINGS_HINT}.`,
+  );
+}
 
-  function wrongEndpoint(operation: string): Error {
-    return objkeyError(
-      "endpoint",
-      `${settings.baseUrl} does not serve the Linode keys API: ${operation} and the key listing answered HTTP 404. ` +
-        "Check linode:url / LINODE_URL (the API root, e.g. https://api.linode.com, without a version) and " +
-        `linode:apiVersion / LINODE_API_VERSION (v4 or v4beta). ${STALE_SETTINGS_HINT}.`,
+/**
+ * A 404 for one key means "gone" only if the API answers for the endpoint itself: a wrong URL,
+ * API version or route also answers 404, and taking that for "gone" would empty the state
+ * while every key stays live. (A token of another account cannot be told apart this way.)
+ */
+async function goneOrWrongEndpoint({ send, settings }: Transport, operation: string): Promise<void> {
+  const page = await send("GET", KEYS, codecs().KeyRefPage, { query: { page: 1, page_size: 25 }, allow404: true });
+  if (isNotFound(page)) throw wrongEndpoint(settings, operation);
+}
+
+/** `key`, checked to be the key asked for. */
+function checkId<A extends { id: number }>(operation: string, id: number, key: A): A {
+  if (key.id !== id) {
+    throw objkeyError(
+      "decode",
+      `Linode API answered ${operation} with key ${key.id} instead of key ${id}; nothing was stored. Check that linode:url / LINODE_URL points at the Linode API.`,
     );
   }
+  return key;
+}
 
-  /**
-   * A 404 for one key means "gone" only if the API answers for the endpoint itself: a wrong URL,
-   * API version or route also answers 404, and taking that for "gone" would empty the state
-   * while every key stays live. (A token of another account cannot be told apart this way.)
-   */
-  async function goneOrWrongEndpoint(operation: string): Promise<void> {
-    const page = await send("GET", KEYS, KeyRefPage, { query: { page: 1, page_size: 25 }, allow404: true });
-    if (isNotFound(page)) throw wrongEndpoint(operation);
-  }
-
-  function checkId<A extends { id: number }>(operation: string, id: number, key: A): A {
-    if (key.id !== id) {
+/** Every key of every page, each id once. */
+async function listAll({ send, settings }: Transport, pageSize: number): Promise<ApiKey[]> {
+  const byId = new Map<number, ApiKey>();
+  for (let page = 1, pages = 1; page <= pages; page++) {
+    const result = await send("GET", KEYS, codecs().ApiKeyPage, { query: { page, page_size: pageSize }, allow404: true });
+    if (isNotFound(result)) throw wrongEndpoint(settings, `GET ${KEYS}`);
+    if (result.page !== page) {
       throw objkeyError(
         "decode",
-        `Linode API answered ${operation} with key ${key.id} instead of key ${id}; nothing was stored. Check that linode:url / LINODE_URL points at the Linode API.`,
+        `Linode API answered page ${result.page} when page ${page} of the key listing was asked; the listing cannot be trusted. Run the command again.`,
       );
     }
-    return key;
-  }
-
-  async function listAll<K extends { id: number }>(pageCodec: t.Decoder<unknown, { data: K[]; page: number; pages: number }>, pageSize: number): Promise<K[]> {
-    const byId = new Map<number, K>();
-    for (let page = 1, pages = 1; page <= pages; page++) {
-      const result = await send("GET", KEYS, pageCodec, { query: { page, page_size: pageSize }, allow404: true });
-      if (isNotFound(result)) throw wrongEndpoint(`GET ${KEYS}`);
-      if (result.page !== page) {
-        throw objkeyError(
-          "decode",
-          `Linode API answered page ${result.page} when page ${page} of the key listing was asked; the listing cannot be trusted. Run the command again.`,
-        );
-      }
-      if (result.pages > MAX_PAGES) {
-        throw objkeyError(
-          "decode",
-          `Linode API says the key listing has ${result.pages} pages of ${pageSize}; this provider reads at most ${MAX_PAGES}. Check that linode:url / LINODE_URL points at the Linode API.`,
-        );
-      }
-      // Keys made or revoked between two pages shift the pages: a key may come twice.
-      for (const key of result.data) if (!byId.has(key.id)) byId.set(key.id, key);
-      pages = result.pages;
+    if (result.pages > MAX_PAGES) {
+      throw objkeyError(
+        "decode",
+        `Linode API says the key listing has ${result.pages} pages of ${pageSize}; this provider reads at most ${MAX_PAGES}. Check that linode:url / LINODE_URL points at the Linode API.`,
+      );
     }
-    return [...byId.values()];
+    // Keys made or revoked between two pages shift the pages: a key may come twice.
+    for (const key of result.data) if (!byId.has(key.id)) byId.set(key.id, key);
+    pages = result.pages;
   }
+  return [...byId.values()];
+}
 
+/** Builds the keys client for one call's settings. */
+export function createKeysClient(settings: LinodeSettings, transport: Transport = createTransport(settings)): KeysClient {
+  const { ApiKey: ApiKeyCodec, Revoked } = codecs();
+  const { send } = transport;
   return {
     settings,
-    listKeys: (pageSize = MAX_PAGE_SIZE) => listAll(ApiKeyPage, pageSize),
-    listKeyRefs: () => listAll(KeyRefPage, MAX_PAGE_SIZE),
+    listKeys: (pageSize = MAX_PAGE_SIZE) => listAll(transport, pageSize),
     async getKey(id) {
-      const operation = `GET ${KEYS}/${id}`;
       const key = await send("GET", `${KEYS}/${id}`, ApiKeyCodec, { allow404: true });
-      if (!isNotFound(key)) return checkId(operation, id, key);
-      await goneOrWrongEndpoint(operation);
+      if (!isNotFound(key)) return checkId(`GET ${KEYS}/${id}`, id, key);
+      await goneOrWrongEndpoint(transport, `GET ${KEYS}/${id}`);
       return undefined;
     },
     async postKey(body) {
       const key = await send("POST", KEYS, ApiKeyCodec, { body, allow404: true });
-      if (isNotFound(key)) throw wrongEndpoint(`POST ${KEYS}`);
+      if (isNotFound(key)) throw wrongEndpoint(settings, `POST ${KEYS}`);
       return key;
     },
     async updateKey(id, body) {
       const operation = `PUT ${KEYS}/${id}`;
       const key = await send("PUT", `${KEYS}/${id}`, ApiKeyCodec, { body, allow404: true });
       if (!isNotFound(key)) return checkId(operation, id, key);
-      await goneOrWrongEndpoint(operation);
+      await goneOrWrongEndpoint(transport, operation);
       throw keyGoneError(operation, id);
     },
     async deleteKey(id) {
-      const operation = `DELETE ${KEYS}/${id}`;
       const revoked = await send("DELETE", `${KEYS}/${id}`, Revoked, { allow404: true });
       if (!isNotFound(revoked)) return true;
-      await goneOrWrongEndpoint(operation);
+      await goneOrWrongEndpoint(transport, `DELETE ${KEYS}/${id}`);
       return false;
     },
   };

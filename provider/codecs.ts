@@ -9,11 +9,12 @@
  *
  * @packageDocumentation
  */
+import { objkeyError } from "./errors";
 import { processSingleton } from "./process-singleton";
 import * as t from "io-ts";
 
-/** Builds every codec. Pure; the result is cached per process by {@link codecs}. */
-export function makeCodecs() {
+/** The shapes of the API's answers. */
+function apiCodecs() {
   const Permissions = t.keyof({ read_only: null, read_write: null }, "Permissions");
 
   /** One `bucket_access` entry as the API reports it (`cluster` is derived by the API). */
@@ -41,8 +42,8 @@ export function makeCodecs() {
   const ApiKeyPage = t.type({ data: t.array(ApiKey), page: t.Int, pages: t.Int, results: t.Int }, "ApiKeyPage");
 
   /**
-   * A key's id and label, all a create needs from a listing: decoding only these takes a third
-   * of the time of whole keys (their endpoints are most of a key), and a create lists every key.
+   * A key's id and label, all that proving an endpoint answers needs from a listing: decoding
+   * only these takes a third of the time of whole keys (their endpoints are most of a key).
    */
   const KeyRef = t.type({ id: t.Int, label: t.string }, "KeyRef");
   const KeyRefPage = t.type({ data: t.array(KeyRef), page: t.Int, pages: t.Int, results: t.Int }, "KeyRefPage");
@@ -57,7 +58,12 @@ export function makeCodecs() {
   /** The body of a successful revoke: `{}`, or none (a 204 revokes too). */
   const Revoked = t.union([t.UnknownRecord, t.undefined], "Revoked");
 
-  /** A `bucket_access` input: exactly one of `region` and the legacy `cluster` is set (see rules). */
+  return { Permissions, ApiBucketAccess, ApiRegion, ApiKey, ApiKeyPage, KeyRef, KeyRefPage, ApiErrorBody, Revoked };
+}
+
+/** The shapes of the resource's inputs and stored outputs, built on the API's. */
+function resourceCodecs({ Permissions, ApiBucketAccess }: Pick<ReturnType<typeof apiCodecs>, "Permissions" | "ApiBucketAccess">) {
+  /** A `bucket_access` input: exactly one of `region` and the legacy `cluster` is set (see validation.ts). */
   const BucketAccessInput = t.intersection(
     [t.type({ bucket_name: t.string, permissions: Permissions }), t.partial({ region: t.string, cluster: t.string })],
     "BucketAccessInput",
@@ -69,7 +75,7 @@ export function makeCodecs() {
       t.partial({
         bucket_access: t.array(BucketAccessInput),
         regions: t.array(t.string),
-        // Ranges are checked by rules (rotation.ts), which name the property; the codec gives the types.
+        // Ranges are checked by check (rotation.ts), which names the property; the codec gives the types.
         rotation_days: t.number,
         rotation_trigger: t.string,
         include_regions_details: t.boolean,
@@ -91,7 +97,7 @@ export function makeCodecs() {
         regions: t.array(t.string),
       }),
       t.partial({
-        // Only with `include_regions_details: true`, which outputs then repeat (rules.ts, toOutputs).
+        // Only with `include_regions_details: true`, which outputs then repeat (outputs.ts, toOutputs).
         regions_details: t.array(RegionDetails),
         include_regions_details: t.boolean,
         secret_key: t.string,
@@ -105,21 +111,13 @@ export function makeCodecs() {
     "KeyOutputs",
   );
 
-  return {
-    Permissions,
-    ApiBucketAccess,
-    ApiRegion,
-    ApiKey,
-    ApiKeyPage,
-    KeyRef,
-    KeyRefPage,
-    ApiErrorBody,
-    Revoked,
-    BucketAccessInput,
-    KeyInputs,
-    RegionDetails,
-    KeyOutputs,
-  };
+  return { BucketAccessInput, KeyInputs, RegionDetails, KeyOutputs };
+}
+
+/** Builds every codec. Pure; the result is cached per process by {@link codecs}. */
+export function makeCodecs() {
+  const api = apiCodecs();
+  return { ...api, ...resourceCodecs(api) };
 }
 
 /** Every codec, by name. */
@@ -177,4 +175,17 @@ export function describeDecodeErrors(errors: t.Errors): string {
   });
   const more = errors.length > 5 ? ` (and ${errors.length - 5} more)` : "";
   return lines.join("; ") + more;
+}
+
+/** One key id, as the engine hands it over (a string) or a caller gives it: a positive integer. */
+export function parseKeyId(id: unknown): number {
+  // Canonical decimal only: "01000", "1e3", "0x3f7" or "+1000" would name key 1000 under another id.
+  const n = typeof id === "number" ? id : typeof id === "string" && /^[1-9]\d{0,15}$/.test(id) ? Number(id) : NaN;
+  if (!Number.isSafeInteger(n) || n <= 0) {
+    throw objkeyError(
+      "settings",
+      `${JSON.stringify(String(id)).slice(0, 40)} is not an Object Storage key id (a positive whole number written in decimal digits, without leading zeros).`,
+    );
+  }
+  return n;
 }

@@ -94,16 +94,3 @@ export function linodeApiError(operation: string, status: number, reasons: reado
 export const STALE_SETTINGS_HINT =
   "pulumi refresh and pulumi destroy use the provider settings recorded at the last pulumi up; after changing linode:token, linode:url or linode:apiVersion, " +
   "run them with --run-program (pulumi refresh --run-program, pulumi destroy --run-program) so they use the current ones";
-
-/** One key id, as the engine hands it over (a string) or a caller gives it: a positive integer. */
-export function parseKeyId(id: unknown): number {
-  // Canonical decimal only: "01000", "1e3", "0x3f7" or "+1000" would name key 1000 under another id.
-  const n = typeof id === "number" ? id : typeof id === "string" && /^[1-9]\d{0,15}$/.test(id) ? Number(id) : NaN;
-  if (!Number.isSafeInteger(n) || n <= 0) {
-    throw objkeyError(
-      "settings",
-      `${JSON.stringify(String(id)).slice(0, 40)} is not an Object Storage key id (a positive whole number written in decimal digits, without leading zeros).`,
-    );
-  }
-  return n;
-}

@@ -12,10 +12,10 @@
  * @packageDocumentation
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { EngineProps, KeyInputs, KeyOutputs, codecs, describeDecodeErrors } from "./codecs";
+import { EngineProps, KeyInputs, KeyOutputs, codecs, describeDecodeErrors, parseKeyId } from "./codecs";
 import { createKeysClient, keyGoneError, KeysClient } from "./client";
 import { createKeySafely, isAmbiguousCreateError } from "./create-recovery";
-import { linodeApiError, objkeyError, parseKeyId } from "./errors";
+import { linodeApiError, objkeyError } from "./errors";
 import { diffKey, updateBody } from "./diff";
 import { createBody, toOutputs } from "./outputs";
 import { validateInputs } from "./validation";

@@ -4,9 +4,8 @@
  * @packageDocumentation
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { ApiKey } from "./codecs";
+import { ApiKey, parseKeyId } from "./codecs";
 import { createKeysClient } from "./client";
-import { parseKeyId } from "./errors";
 import { LinodeSettingsOverrides, resolveSettings } from "./settings";
 
 function client(overrides?: LinodeSettingsOverrides) {

@@ -14,7 +14,8 @@
 import type { ApiKey } from "./codecs";
 import { createKeysClient } from "./client";
 import { markerInstant } from "./create-marker";
-import { objkeyError, parseKeyId } from "./errors";
+import { parseKeyId } from "./codecs";
+import { objkeyError } from "./errors";
 import { LinodeSettingsOverrides, resolveSettings } from "./settings";
 
 /** How old a marker must be, by default, before `untracked` offers its key: no create runs this long. */
