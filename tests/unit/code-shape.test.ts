@@ -1,6 +1,7 @@
 /**
  * The shape the code keeps (issue 19): no function in provider/ longer than 80 lines, counting a
- * closure's inner functions inside it, and no double cast (`as unknown as`) in provider/.
+ * closure's inner functions inside it, no double cast (`as unknown as`), and imports that only
+ * point down: the modules of provider/ import each other without a cycle.
  */
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
@@ -48,5 +49,20 @@ describe("code shape of provider/", () => {
       .filter(({ text }) => /as unknown as/.test(text))
       .map(({ file }) => file);
     assert.deepEqual(casts, []);
+  });
+
+  it("imports only point down: no cycle among its modules", () => {
+    const graph = new Map<string, string[]>();
+    for (const { file, text } of sources()) {
+      const deps = [...text.matchAll(/^import [^;]*? from "\.\/([\w-]+)";/gms)].map((m) => `${m[1]}.ts`);
+      graph.set(file, deps);
+    }
+    const cycles: string[] = [];
+    const walk = (file: string, trail: string[]) => {
+      if (trail.includes(file)) return void cycles.push([...trail.slice(trail.indexOf(file)), file].join(" → "));
+      for (const dep of graph.get(file) ?? []) walk(dep, [...trail, file]);
+    };
+    for (const file of graph.keys()) walk(file, []);
+    assert.deepEqual([...new Set(cycles)], []);
   });
 });
