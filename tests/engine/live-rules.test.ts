@@ -85,6 +85,7 @@ describe("engine: programs the live API accepts", function () {
 
   it("a second up, preview --expect-no-changes and refresh --expect-no-changes change nothing, and the outputs stay the same", async () => {
     const before = await outputsInState();
+    run.emu.clearRequests();
     const r = await up();
     assert.deepEqual(changes(r.summary), {});
     assert.doesNotMatch(r.stdout, /~ \d+ updated|\+- \d+ replaced/);
