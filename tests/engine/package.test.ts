@@ -120,7 +120,7 @@ describe("engine: the package as users get it, and upgrades", function () {
         assert.equal(result.updated.update, 1, "a label change updates in place");
         assert.equal(result.replaced.replace, 1, "a bucket_access change replaces");
         assert.equal(emu.keys().length, 0, "destroy revoked every key");
-        assert.equal(emu.requests.filter((r) => r.method === "PUT").length, 1);
+        assert.equal(emu.requests.filter((r) => r.method === "PUT").length, 5, "a label PUT per create (three and the replacement), and the label update");
         assert.equal(emu.requests.filter((r) => r.method === "POST").length, 4, "three creates and the replacement");
         assert.equal(emu.requests.filter((r) => r.method === "DELETE").length, 4, "the replaced key and the three at destroy");
       } finally {
@@ -142,7 +142,7 @@ describe("engine: the package as users get it, and upgrades", function () {
       // serialized by value, as in a repo that holds its own provider code).
       const built = path.join(ROOT, "dist", "provider");
       for (const v of ["v1", "v2"]) fs.cpSync(built, path.join(run.sb.workDir, `provider-${v}`), { recursive: true });
-      const clientV2 = path.join(run.sb.workDir, "provider-v2", "transport.js");
+      const clientV2 = path.join(run.sb.workDir, "provider-v2", "http-attempt.js");
       fs.writeFileSync(clientV2, fs.readFileSync(clientV2, "utf8").replace(/pulumi-linode-objkey\/[0-9.]+/, "pulumi-linode-objkey/9.9.9-upgrade"));
 
       assert.deepEqual(changes((await run.stack.up({ color: "never" })).summary), { create: 3 });
