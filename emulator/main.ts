@@ -4,7 +4,7 @@
  */
 import * as fs from "node:fs";
 import { parseArgs } from "node:util";
-import { LIVE_DEFAULT_KEY_REGIONS } from "./catalogue";
+import { LIVE_DEFAULT_KEY_REGIONS, LIVE_KEY_LIMIT } from "./catalogue";
 import { DEFAULT_ORDER_SEED, ORDER_SEED_ENV, OrderSeed, orderSeedFromEnv, parseOrderSeed } from "./order";
 import { LIVE_CATALOGUE, RegionCatalogue, liveDefaultRegionsIn, parseCatalogue } from "./regions";
 import { startEmulator } from "./server";
@@ -31,6 +31,9 @@ Options (each also read from the environment variable shown; the option wins):
                            answers: an integer seeds a reproducible permutation
                            per answer (live guarantees no order); "sorted" gives
                            regions sorted and bucket_access in request order
+  --key-limit N            the most keys the account holds; a create beyond it  [LINODE_EMULATOR_KEY_LIMIT, default ${LIVE_KEY_LIMIT}]
+                           is refused (GET /v4/object-storage/global-quotas/
+                           keys/usage reports limit and usage)
   -h, --help               show this help
 
 Sources of the default data: emulator/catalogue.ts. Which rules are live facts and which are
@@ -45,6 +48,7 @@ export interface CliSettings {
   catalogue: RegionCatalogue;
   defaultRegions: readonly string[];
   orderSeed: OrderSeed;
+  keyLimit: number;
 }
 
 /** Parses `args` and `env`; throws saying which option is wrong and why. */
@@ -57,6 +61,7 @@ export function cliSettings(args: string[], env: NodeJS.ProcessEnv): CliSettings
       catalogue: { type: "string" },
       "default-regions": { type: "string" },
       "order-seed": { type: "string" },
+      "key-limit": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
     strict: true,
@@ -100,7 +105,11 @@ export function cliSettings(args: string[], env: NodeJS.ProcessEnv): CliSettings
     throw new Error(`${seedArg !== undefined ? "--order-seed" : ORDER_SEED_ENV}: ${(e as Error).message}`, { cause: e });
   }
 
-  return { help: values.help === true, port, token: pick(values.token, "LINODE_TOKEN"), catalogue, defaultRegions, orderSeed };
+  const limitText = pick(values["key-limit"], "LINODE_EMULATOR_KEY_LIMIT");
+  const keyLimit = limitText === undefined ? LIVE_KEY_LIMIT : Number(limitText);
+  if (!/^\d{1,9}$/.test(limitText ?? "0")) throw new Error(`--key-limit must be a whole number from 0, not ${JSON.stringify(limitText)}`);
+
+  return { help: values.help === true, port, token: pick(values.token, "LINODE_TOKEN"), catalogue, defaultRegions, orderSeed, keyLimit };
 }
 
 async function main(): Promise<void> {
@@ -115,10 +124,11 @@ async function main(): Promise<void> {
     catalogue: s.catalogue,
     defaultRegions: s.defaultRegions,
     orderSeed: s.orderSeed,
+    keyLimit: s.keyLimit,
   });
   console.log(`Linode API emulator listening on ${emulator.url}`);
   console.log(
-    `Regions: ${s.catalogue.regions.length} in the catalogue, ${s.defaultRegions.length} by default; order: ${s.orderSeed === null ? "sorted" : `seed ${s.orderSeed}`}`,
+    `Regions: ${s.catalogue.regions.length} in the catalogue, ${s.defaultRegions.length} by default; order: ${s.orderSeed === null ? "sorted" : `seed ${s.orderSeed}`}; key limit ${s.keyLimit}`,
   );
   // Only a generated token is printed: a caller-supplied one is already known and may be real.
   if (!s.token) console.log(`Token: ${emulator.token}`);

@@ -43,6 +43,8 @@ export interface EmulatorOptions {
    * (an integer or `sorted`), else 1, so every test runs against answers that are not sorted.
    */
   orderSeed?: OrderSeed;
+  /** The most keys the account holds (a create beyond it is refused); default 100, the live limit (catalogue.ts). */
+  keyLimit?: number;
 }
 
 /** A running emulator. */
@@ -72,6 +74,8 @@ export interface Emulator {
   revoke(id: number): boolean;
   /** Creates a key out of band, validated like POST; returns it with its secret. Throws LinodeError when invalid. */
   createDirect(body: unknown): ApiKey;
+  /** Changes the account's key limit, as Linode support would when asked; keys above it stay. */
+  setKeyLimit(limit: number): void;
   /** Forgets keys, requests, faults, stats and the rate-limit window, and resumes if paused. Ids keep counting. */
   reset(): void;
   /** Arms a fault. */
@@ -110,6 +114,7 @@ function controls({ store, log, faults, writes, dispatcher }: Parts): Controls {
       }
     },
     createDirect: (body) => store.create(body),
+    setKeyLimit: (limit) => store.setKeyLimit(limit),
     reset() {
       store.clear();
       log.clear();
@@ -156,7 +161,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   const tokens = opts.tokens?.length ? [...opts.tokens] : [randomBytes(32).toString("hex")];
   const catalogue = resolveCatalogue(opts.catalogue);
   const orderSeed = opts.orderSeed === undefined ? orderSeedFromEnv() : opts.orderSeed;
-  const store = new KeyStore({ firstId: opts.firstId, catalogue, defaultRegions: opts.defaultRegions, orderSeed });
+  const store = new KeyStore({ firstId: opts.firstId, catalogue, defaultRegions: opts.defaultRegions, orderSeed, keyLimit: opts.keyLimit });
   const log = new RequestLog();
   const faults = new FaultQueue();
   const writes = new WriteWindow(opts.writeLimit);

@@ -8,20 +8,40 @@
  */
 import * as fs from "node:fs";
 import { parseArgs } from "node:util";
-import { findUntrackedKeys, revokeUntrackedKeys } from "./untracked";
+import type { ApiKey } from "./codecs";
+import { accountKeyUsage, findUntrackedKeys, keyUsageLine, revokeUntrackedKeys } from "./untracked";
 
 const USAGE = `Usage: linode-objkey untracked [--state FILE]... [--revoke ID[,ID...]] [--json]
 
 Lists the Object Storage keys that carry a label of your stacks but that no stack's state tracks:
-keys left by a killed \`pulumi up\` or by a create that failed ambiguously.
+keys left by a killed \`pulumi up\` or by a create that failed ambiguously, and how many of the
+account's access keys are in use (Linode allows 100 per account unless asked for more).
 
   --state FILE   the output of \`pulumi stack export\` (repeat for every stack on the account that
                  uses these labels); without it, the export is read from standard input
   --revoke IDS   revoke these keys (comma-separated ids); each must be in the list printed
-  --json         print the list as JSON
+  --json         print the list as JSON (the account's key usage then goes to standard error)
 
 The token and API root come from LINODE_TOKEN and LINODE_URL (and LINODE_API_VERSION).
 Example: pulumi stack export | npx linode-objkey untracked`;
+
+/** Prints the untracked keys with the account's key usage beside them. */
+function printList(untracked: readonly ApiKey[], usageLine: string, json: boolean): void {
+  if (json) {
+    console.log(JSON.stringify(untracked.map(({ id, label, access_key, limited }) => ({ id, label, access_key, limited }))));
+    // Standard output stays the JSON list that scripts parse.
+    console.error(usageLine);
+    return;
+  }
+  console.log(usageLine);
+  if (!untracked.length) {
+    console.log("No untracked keys carry a label of these stacks.");
+    return;
+  }
+  console.log(`${untracked.length} key(s) carry a label of these stacks but no state tracks them:`);
+  for (const k of untracked) console.log(`  ${k.id}\t${k.label}\t${k.access_key}\t${k.limited ? "limited" : "unlimited"}`);
+  console.log("Revoke the ones nobody uses with: linode-objkey untracked --revoke <id,...> (same --state arguments).");
+}
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -38,14 +58,8 @@ async function main(argv: string[]): Promise<number> {
   if (ids?.some((n) => !Number.isSafeInteger(n) || n <= 0)) throw new Error(`--revoke takes key ids separated by commas; got "${values.revoke}".`);
   const files = values.state?.length ? values.state : ["-"];
   const exports = files.map((f) => JSON.parse(fs.readFileSync(f === "-" ? 0 : f, "utf8")) as unknown);
-  const untracked = await findUntrackedKeys(exports);
-  if (values.json) console.log(JSON.stringify(untracked.map(({ id, label, access_key, limited }) => ({ id, label, access_key, limited }))));
-  else if (!untracked.length) console.log("No untracked keys carry a label of these stacks.");
-  else {
-    console.log(`${untracked.length} key(s) carry a label of these stacks but no state tracks them:`);
-    for (const k of untracked) console.log(`  ${k.id}\t${k.label}\t${k.access_key}\t${k.limited ? "limited" : "unlimited"}`);
-    console.log("Revoke the ones nobody uses with: linode-objkey untracked --revoke <id,...> (same --state arguments).");
-  }
+  const [untracked, usage] = await Promise.all([findUntrackedKeys(exports), accountKeyUsage()]);
+  printList(untracked, keyUsageLine(usage), values.json === true);
   if (ids !== undefined) {
     const revoked = await revokeUntrackedKeys(ids, untracked);
     console.log(`Revoked: ${revoked.join(", ") || "none (already gone)"}`);

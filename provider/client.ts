@@ -7,8 +7,9 @@
  * @packageDocumentation
  */
 import type * as t from "io-ts";
-import { ApiKey, KeyRef, codecs } from "./codecs";
+import { ApiKey, KeyQuota, KeyRef, codecs } from "./codecs";
 import { STALE_SETTINGS_HINT, linodeApiError, objkeyError } from "./errors";
+import { KEY_QUOTA_PATH, explainRefusedCreate } from "./key-quota";
 import { Transport, createTransport, isNotFound } from "./transport";
 import type { LinodeSettings } from "./settings";
 
@@ -44,9 +45,12 @@ export interface KeysClient {
   listKeyRefs(): Promise<KeyRef[]>;
   /** One key, or `undefined` when it is provably gone. */
   getKey(id: number): Promise<ApiKey | undefined>;
+  /** The account's key limit and how many keys it holds (one GET). */
+  getKeyQuota(): Promise<KeyQuota>;
   /**
    * Sends one POST and never repeats it after an answer that may mean the API acted: such an
    * outcome is thrown as an `AmbiguousOutcome` (transport.ts) for the create recovery to settle.
+   * A refusal at the account's key limit is thrown as a `KeyLimitError` (key-quota.ts).
    */
   postKey(body: CreateKeyBody): Promise<ApiKey>;
   /** Updates a key's label and/or regions. */
@@ -71,7 +75,7 @@ export function keyGoneError(operation: string, id: number): Error {
 
 /** Builds the keys client for one call's settings. */
 export function createKeysClient(settings: LinodeSettings, transport: Transport = createTransport(settings)): KeysClient {
-  const { ApiKey: ApiKeyCodec, ApiKeyPage, KeyRefPage, Revoked } = codecs();
+  const { ApiKey: ApiKeyCodec, ApiKeyPage, KeyRefPage, KeyQuota: KeyQuotaCodec, Revoked } = codecs();
   const { send } = transport;
 
   function wrongEndpoint(operation: string): Error {
@@ -127,6 +131,12 @@ export function createKeysClient(settings: LinodeSettings, transport: Transport 
     return [...byId.values()];
   }
 
+  async function getKeyQuota(): Promise<KeyQuota> {
+    const quota = await send("GET", KEY_QUOTA_PATH, KeyQuotaCodec);
+    if (isNotFound(quota)) throw wrongEndpoint(`GET ${KEY_QUOTA_PATH}`);
+    return quota;
+  }
+
   return {
     settings,
     listKeys: (pageSize = MAX_PAGE_SIZE) => listAll(ApiKeyPage, pageSize),
@@ -138,9 +148,16 @@ export function createKeysClient(settings: LinodeSettings, transport: Transport 
       await goneOrWrongEndpoint(operation);
       return undefined;
     },
+    getKeyQuota,
     async postKey(body) {
-      const key = await send("POST", KEYS, ApiKeyCodec, { body, allow404: true });
-      if (isNotFound(key)) throw wrongEndpoint(`POST ${KEYS}`);
+      const operation = `POST ${KEYS}`;
+      let key: ApiKey | { status: 404 };
+      try {
+        key = await send("POST", KEYS, ApiKeyCodec, { body, allow404: true });
+      } catch (err) {
+        throw await explainRefusedCreate(err, operation, getKeyQuota);
+      }
+      if (isNotFound(key)) throw wrongEndpoint(operation);
       return key;
     },
     async updateKey(id, body) {

@@ -46,6 +46,9 @@ export function makeCodecs() {
   const KeyRef = t.type({ id: t.Int, label: t.string }, "KeyRef");
   const KeyRefPage = t.type({ data: t.array(KeyRef), page: t.Int, pages: t.Int, results: t.Int }, "KeyRefPage");
 
+  /** `GET /object-storage/global-quotas/keys/usage`: the account's key limit and the keys it holds. */
+  const KeyQuota = t.type({ quota_limit: t.Int, usage: t.Int }, "KeyQuota");
+
   const ApiErrorBody = t.type(
     {
       errors: t.array(t.intersection([t.type({ reason: t.string }), t.partial({ field: t.union([t.string, t.null]) })])),
@@ -112,6 +115,7 @@ export function makeCodecs() {
     ApiKeyPage,
     KeyRef,
     KeyRefPage,
+    KeyQuota,
     ApiErrorBody,
     Revoked,
     BucketAccessInput,
@@ -140,6 +144,8 @@ export type Permissions = t.TypeOf<Codecs["Permissions"]>;
 export type ApiKey = t.TypeOf<Codecs["ApiKey"]>;
 /** A key's id and label, as a listing gives them (see `KeyRef` in {@link makeCodecs}). */
 export type KeyRef = t.TypeOf<Codecs["KeyRef"]>;
+/** The account's access-key quota: `quota_limit` keys at most, `usage` held now. */
+export type KeyQuota = t.TypeOf<Codecs["KeyQuota"]>;
 /** A `bucket_access` entry as the API reports it. */
 export type ApiBucketAccess = t.TypeOf<Codecs["ApiBucketAccess"]>;
 /** One page of the keys list. */

@@ -1,10 +1,11 @@
 /**
- * Reading keys from a program: {@link getObjectStorageKey} and {@link getObjectStorageKeys}.
+ * Reading keys from a program: {@link getObjectStorageKey}, {@link getObjectStorageKeys} and the
+ * account's key limit, {@link getObjectStorageKeyQuota}.
  *
  * @packageDocumentation
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { ApiKey } from "./codecs";
+import type { ApiKey, KeyQuota } from "./codecs";
 import { createKeysClient } from "./client";
 import { parseKeyId } from "./errors";
 import { LinodeSettingsOverrides, resolveSettings } from "./settings";
@@ -29,4 +30,22 @@ export async function getObjectStorageKey(id: number | string, overrides?: Linod
  */
 export async function getObjectStorageKeys(overrides?: LinodeSettingsOverrides): Promise<ApiKey[]> {
   return client(overrides).listKeys();
+}
+
+/**
+ * The account's access-key limit and how many keys it holds now, with one GET of
+ * `/object-storage/global-quotas/keys/usage` (what `@pulumi/linode` reads as
+ * `getObjectStorageGlobalQuota` with quota id `keys`). Settings as for {@link getObjectStorageKey}.
+ *
+ * ## Example Usage
+ *
+ * ```ts
+ * import { getObjectStorageKeyQuota } from "pulumi-linode-objkey";
+ *
+ * const { quota_limit, usage } = await getObjectStorageKeyQuota();
+ * if (quota_limit - usage < 10) console.warn(`Only ${quota_limit - usage} Object Storage keys left on this account.`);
+ * ```
+ */
+export async function getObjectStorageKeyQuota(overrides?: LinodeSettingsOverrides): Promise<KeyQuota> {
+  return client(overrides).getKeyQuota();
 }

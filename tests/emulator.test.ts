@@ -708,6 +708,7 @@ describe("Linode API emulator", function () {
         ["--catalogue", "LINODE_EMULATOR_CATALOGUE"],
         ["--default-regions", "LINODE_EMULATOR_DEFAULT_REGIONS"],
         ["--order-seed", "LINODE_EMULATOR_ORDER_SEED"],
+        ["--key-limit", "LINODE_EMULATOR_KEY_LIMIT"],
       ])
         assert.match(out, new RegExp(`${option} [\\s\\S]*\\[${env}`), option);
       assert.match(out, /23 regions/);
