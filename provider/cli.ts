@@ -9,6 +9,7 @@
 import * as fs from "node:fs";
 import { parseArgs } from "node:util";
 import type { ApiKey } from "./codecs";
+import type { LinodeSettingsOverrides } from "./settings";
 import { accountKeyUsage, findUntrackedKeys, keyUsageLine, revokeUntrackedKeys } from "./untracked";
 
 const USAGE = `Usage: linode-objkey untracked [--state FILE]... [--revoke ID[,ID...]] [--json]
@@ -21,9 +22,26 @@ account's access keys are in use (Linode allows 100 per account unless asked for
                  uses these labels); without it, the export is read from standard input
   --revoke IDS   revoke these keys (comma-separated ids); each must be in the list printed
   --json         print the list as JSON (the account's key usage then goes to standard error)
+  --url URL      the account's API root, as connection.url / linode:url (default: LINODE_URL, else
+                 https://api.linode.com)
+  --api-version V  as connection.apiVersion / linode:apiVersion (default: LINODE_API_VERSION, else v4)
+  --token-env NAME read the token from environment variable NAME instead of LINODE_TOKEN (for a
+                 key's connection: the token never goes on the command line)
 
-The token and API root come from LINODE_TOKEN and LINODE_URL (and LINODE_API_VERSION).
+The token and API root come from LINODE_TOKEN and LINODE_URL (and LINODE_API_VERSION) unless
+the options above say otherwise. Run it once per account (a connection's keys live in theirs).
 Example: pulumi stack export | npx linode-objkey untracked`;
+
+/** The account to list, from the options; what they leave out comes from the environment. */
+function connectionFrom(tokenEnv: string | undefined, url: string | undefined, apiVersion: string | undefined): LinodeSettingsOverrides {
+  const overrides: LinodeSettingsOverrides = { url, apiVersion };
+  if (tokenEnv !== undefined) {
+    const token = process.env[tokenEnv];
+    if (!token) throw new Error(`--token-env ${tokenEnv}: the environment variable ${tokenEnv} is not set or empty.`);
+    overrides.token = token;
+  }
+  return overrides;
+}
 
 /** Prints the untracked keys with the account's key usage beside them. */
 function printList(untracked: readonly ApiKey[], usageLine: string, json: boolean): void {
@@ -47,7 +65,15 @@ async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { state: { type: "string", multiple: true }, revoke: { type: "string" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+    options: {
+      state: { type: "string", multiple: true },
+      revoke: { type: "string" },
+      json: { type: "boolean" },
+      url: { type: "string" },
+      "api-version": { type: "string" },
+      "token-env": { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
   });
   if (values.help || positionals[0] !== "untracked" || positionals.length !== 1) {
     console.log(USAGE);
@@ -56,12 +82,13 @@ async function main(argv: string[]): Promise<number> {
   // Checked before any request: a typo must not cost a listing of the account.
   const ids = values.revoke?.split(",").map((s) => Number(s.trim()));
   if (ids?.some((n) => !Number.isSafeInteger(n) || n <= 0)) throw new Error(`--revoke takes key ids separated by commas; got "${values.revoke}".`);
+  const connection = connectionFrom(values["token-env"], values.url, values["api-version"]);
   const files = values.state?.length ? values.state : ["-"];
   const exports = files.map((f) => JSON.parse(fs.readFileSync(f === "-" ? 0 : f, "utf8")) as unknown);
-  const [untracked, usage] = await Promise.all([findUntrackedKeys(exports), accountKeyUsage()]);
+  const [untracked, usage] = await Promise.all([findUntrackedKeys(exports, connection), accountKeyUsage(connection)]);
   printList(untracked, keyUsageLine(usage), values.json === true);
   if (ids !== undefined) {
-    const revoked = await revokeUntrackedKeys(ids, untracked);
+    const revoked = await revokeUntrackedKeys(ids, untracked, connection);
     console.log(`Revoked: ${revoked.join(", ") || "none (already gone)"}`);
   }
   return 0;

@@ -65,6 +65,9 @@ export function makeCodecs() {
     "BucketAccessInput",
   );
 
+  /** A key's own account (connection.ts); `url` and `apiVersion` are filled in by check. */
+  const Connection = t.intersection([t.type({ token: t.string }), t.partial({ url: t.string, apiVersion: t.string })], "Connection");
+
   const KeyInputs = t.intersection(
     [
       t.type({ label: t.string }),
@@ -75,6 +78,7 @@ export function makeCodecs() {
         rotation_days: t.number,
         rotation_trigger: t.string,
         include_regions_details: t.boolean,
+        connection: Connection,
       }),
     ],
     "KeyInputs",
@@ -102,6 +106,8 @@ export function makeCodecs() {
         rotation_due_at: t.string,
         rotation_days: t.number,
         rotation_trigger: t.string,
+        // The account the key lives in when it is not the stack's; a secret output (connection.ts).
+        connection: Connection,
       }),
     ],
     "KeyOutputs",
@@ -119,6 +125,7 @@ export function makeCodecs() {
     ApiErrorBody,
     Revoked,
     BucketAccessInput,
+    Connection,
     KeyInputs,
     RegionDetails,
     KeyOutputs,

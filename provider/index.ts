@@ -3,7 +3,7 @@
  *
  * @packageDocumentation
  */
-export { ObjectStorageKey, ObjectStorageKeyArgs, ObjectStorageKeyState, BucketAccessArgs } from "./resource";
+export { ObjectStorageKey, ObjectStorageKeyArgs, ObjectStorageKeyConnection, ObjectStorageKeyState, BucketAccessArgs } from "./resource";
 export { getObjectStorageKey, getObjectStorageKeyQuota, getObjectStorageKeys } from "./reads";
 export { KeyLimitError, isKeyLimitError } from "./key-quota";
 export { LinodeSettingsOverrides } from "./settings";

@@ -19,6 +19,20 @@ function client(overrides?: LinodeSettingsOverrides) {
  * Reads one key as the API shows it, or `undefined` when no key has that id. Its `secret_key`
  * is the literal `"[REDACTED]"`: Linode shows a secret only when it creates the key.
  * Settings come from `overrides`, then stack config (`linode:token`, ...), then the environment.
+ * `overrides` takes a key's `connection` as it is (`token`, `url`, `apiVersion`), once its values
+ * are known: inside `apply`, which keeps the result secret when the token is.
+ *
+ * ## Example Usage
+ *
+ * ```ts
+ * import * as pulumi from "@pulumi/pulumi";
+ * import { getObjectStorageKey } from "pulumi-linode-objkey";
+ *
+ * const staging = { token: new pulumi.Config("staging").requireSecret("linodeToken") };
+ * // The key with id 1234 in the staging account (the result is secret, like the token).
+ * const key = pulumi.output(staging).apply((connection) => getObjectStorageKey(1234, connection));
+ * export const stagingKeyLabel = key.apply((k) => k?.label);
+ * ```
  */
 export async function getObjectStorageKey(id: number | string, overrides?: LinodeSettingsOverrides): Promise<ApiKey | undefined> {
   return client(overrides).getKey(parseKeyId(id));

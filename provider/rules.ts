@@ -7,6 +7,7 @@
  */
 import type { ApiKey, BucketAccessInput, KeyInputs, KeyOutputs } from "./codecs";
 import type { CreateKeyBody, UpdateKeyBody } from "./client";
+import { connectionChanges, connectionOutputs, validateConnection } from "./connection";
 import { detailsChange, detailsOutputs, validateIncludeDetails } from "./regions-details";
 import { rotationDiff, rotationOutputs, validateRotation } from "./rotation";
 
@@ -84,7 +85,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 // Arrays, not Sets: Pulumi's closure serializer cannot carry a Set into the serialized provider.
-const INPUT_KEYS = ["label", "bucket_access", "regions", "rotation_days", "rotation_trigger", "include_regions_details"];
+const INPUT_KEYS = ["label", "bucket_access", "regions", "rotation_days", "rotation_trigger", "include_regions_details", "connection"];
 const ACCESS_KEYS = ["bucket_name", "permissions", "region", "cluster"];
 const OUTPUT_ONLY = ["access_key", "secret_key", "limited", "regions_details"];
 const PROVIDER_OUTPUTS = ["created_at", "rotation_due_at"];
@@ -107,6 +108,7 @@ export function validateInputs(raw: Record<string, unknown>): { inputs: Record<s
     bucket_access: validateBucketAccess(raw.bucket_access, fail),
     ...validateRotation(raw, fail),
     ...validateIncludeDetails(raw, fail),
+    ...validateConnection(raw, fail),
   };
   const inputs = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
   return { inputs, failures };
@@ -123,7 +125,7 @@ function checkPropertyNames(raw: Record<string, unknown>, fail: Fail): void {
       ? "it is an output that Linode sets, not an input"
       : PROVIDER_OUTPUTS.includes(key)
         ? "it is an output that the provider sets when it creates the key, not an input"
-        : "the inputs are label, bucket_access, regions, rotation_days, rotation_trigger and include_regions_details (snake_case, as the Linode API names them)";
+        : "the inputs are label, bucket_access, regions, rotation_days, rotation_trigger, include_regions_details and connection (snake_case, as the Linode API names them)";
     fail(key === "" ? '""' : key, `unknown property: ${hint}`);
   }
 }
@@ -305,7 +307,7 @@ export interface KeyDiff {
    * `rotation_days (created <instant>, due <instant>)` (see rotation.ts).
    */
   replaces: string[];
-  /** Properties that an in-place update changes: `label`, `regions`, and the API-free `rotation_days`, `rotation_trigger`, `include_regions_details`. */
+  /** Properties that an in-place update changes: `label`, `regions`, `connection` (one GET), and the API-free `rotation_days`, `rotation_trigger`, `include_regions_details`. */
   updates: string[];
 }
 
@@ -378,6 +380,8 @@ export function diffKey(olds: Record<string, unknown>, news: Record<string, unkn
   if (labelChanges(olds, news)) updates.push("label");
   if (regionsChange(olds, news)) updates.push("regions");
   if (detailsChange(olds, news)) updates.push("include_regions_details");
+  // Another token or URL for the same key: checked and recorded by update, the key unchanged.
+  if (connectionChanges(olds, news)) updates.push("connection");
   const rotation = rotationDiff(olds, news, now);
   replaces.push(...rotation.replaces);
   updates.push(...rotation.updates);
@@ -423,7 +427,7 @@ const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
  * real (create), else `knownSecret` (from state); `[REDACTED]` is never stored. `shaping` is the
  * inputs, or the stored outputs on a read: the outputs carry the rotation fields of its
  * `created_at` and rotation inputs (the API knows neither; see rotation.ts), and `regions_details`
- * when it asks for them (see regions-details.ts).
+ * when it asks for them (see regions-details.ts), and its `connection` (see connection.ts).
  */
 export function toOutputs(key: ApiKey, knownSecret?: unknown, shaping?: Readonly<Record<string, unknown>>): KeyOutputs {
   const secret = key.secret_key !== REDACTED ? key.secret_key : typeof knownSecret === "string" && knownSecret !== REDACTED ? knownSecret : undefined;
@@ -443,6 +447,7 @@ export function toOutputs(key: ApiKey, knownSecret?: unknown, shaping?: Readonly
           ),
     regions: [...new Set(key.regions.map((r) => r.id))].sort(byText),
     ...detailsOutputs(key, shaping),
+    ...connectionOutputs(shaping),
   };
   if (secret !== undefined) outputs.secret_key = secret;
   if (shaping) Object.assign(outputs, rotationOutputs(shaping.created_at, shaping));
