@@ -104,6 +104,8 @@ export interface KeyQuotaUsage {
 export class KeyStore {
   private readonly keys = new Map<number, ApiKey>();
   private readonly answers = new Map<number, number>();
+  /** When each key was created (epoch ms): the S3 endpoints refuse a new key for a while (s3-api.ts). */
+  private readonly created = new Map<number, number>();
   private nextId: number;
   private readonly catalogue: RegionCatalogue;
   private readonly defaultRegions: readonly string[];
@@ -145,6 +147,7 @@ export class KeyStore {
       regions: this.catalogue.endpointsFor([...bucketRegions, ...requested]),
     };
     this.keys.set(key.id, key);
+    this.created.set(key.id, Date.now());
     // Live (2026-05-06): the POST answer echoes bucket_access in request order.
     return this.answer(key, { secret: true, accessInRequestOrder: true });
   }
@@ -186,6 +189,12 @@ export class KeyStore {
     return this.answer(key);
   }
 
+  /** The key with this access key id (the stored object, real secret), and when it was created; `undefined` when none. */
+  byAccessKey(accessKey: string): { key: ApiKey; createdAt: number } | undefined {
+    for (const key of this.keys.values()) if (key.access_key === accessKey) return { key, createdAt: this.created.get(key.id) ?? 0 };
+    return undefined;
+  }
+
   /** The key quota: the limit and the keys held now. */
   usage(): KeyQuotaUsage {
     return { quota_limit: this.keyLimit, usage: this.keys.size };
@@ -200,6 +209,7 @@ export class KeyStore {
   revoke(id: number): void {
     this.find(id);
     this.keys.delete(id);
+    this.created.delete(id);
   }
 
   /** Changes a label without validation, as another tool might. 404 when missing. */
@@ -216,6 +226,7 @@ export class KeyStore {
   clear(): void {
     this.keys.clear();
     this.answers.clear();
+    this.created.clear();
   }
 
   private find(id: number): ApiKey {

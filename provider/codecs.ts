@@ -79,6 +79,9 @@ export function makeCodecs() {
         rotation_trigger: t.string,
         include_regions_details: t.boolean,
         connection: Connection,
+        // Used by create only (usable.ts), so never stored in outputs: toggling them changes no key.
+        wait_until_usable: t.boolean,
+        wait_until_usable_timeout_seconds: t.number,
       }),
     ],
     "KeyInputs",

@@ -22,6 +22,7 @@ import { restateDetails } from "./regions-details";
 import { dueNotice, formatInstant, withRotation } from "./rotation";
 import type { ConfigSource } from "./settings";
 import { confirmVisible, connectionChanges, settingsFor } from "./connection";
+import { awaitUsableIfAsked } from "./usable";
 
 /**
  * Stack config handed to `configure`, per provider instance. It lives on `globalThis` under a
@@ -90,12 +91,19 @@ export function diff(olds: EngineProps, news: EngineProps): pulumi.dynamic.DiffR
  * create's `reasons`, not its message, so the reason carries the whole story.
  * The API records no creation time, so the provider does: `created_at` is {@link now} read before
  * the first request (a malformed `LINODE_OBJKEY_NOW` then fails before any API call).
+ * With `wait_until_usable`, it returns only once the key works at its S3 endpoints (usable.ts);
+ * a key that does not in time is handed to Pulumi as a partially created resource too.
  */
 export async function create(provider: object, inputs: EngineProps): Promise<pulumi.dynamic.CreateResult<KeyOutputs>> {
   const rotation = { ...inputs, created_at: formatInstant(now()) };
   try {
-    const key = await createKeySafely(clientFor(provider, inputs), createBody(decodeInputs(inputs)));
-    return { id: String(key.id), outs: toOutputs(key, undefined, rotation) };
+    const client = clientFor(provider, inputs);
+    const decoded = decodeInputs(inputs);
+    const key = await createKeySafely(client, createBody(decoded));
+    const outs = toOutputs(key, undefined, rotation);
+    const partial = { id: String(key.id), properties: { ...outs, __provider: inputs.__provider } };
+    await awaitUsableIfAsked(decoded, key, partial, configStore().get(provider), client.settings.timeoutMs);
+    return { id: String(key.id), outs };
   } catch (err) {
     if (!isAmbiguousCreateError(err) || err.recovery.step !== "adopt") throw err;
     const { key } = err.recovery;

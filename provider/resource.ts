@@ -119,6 +119,39 @@ export interface ObjectStorageKeyArgs {
    * @defaultValue none: the stack's account (`linode:token`, `linode:url`, `linode:apiVersion` or their environment variables)
    */
   connection?: ObjectStorageKeyConnection;
+  /**
+   * `true` makes create, and so every replacement, return only once the new key works: Linode's
+   * S3 endpoints can refuse a new key with `403 AccessDenied` for a while, most often on E2/E3
+   * endpoints. The provider sends a signed S3 request (AWS Signature V4) with the new key to each
+   * endpoint of an unlimited key's regions, or for each bucket of a limited key, until all accept
+   * it, showing the time so far; a replaced key is revoked only after that. When
+   * `wait_until_usable_timeout_seconds` runs out, `up` fails naming the endpoints that still
+   * refuse the key, and the key stays in state. Off by default: it costs at least one S3 round
+   * trip per endpoint on every create, and needs this machine to reach the S3 endpoints
+   * (docs/accounts.md). Changing it changes no key.
+   *
+   * ## Example Usage
+   *
+   * ```ts
+   * import { ObjectStorageKey } from "pulumi-linode-objkey";
+   *
+   * // The bucket object below is written with this key in the same `pulumi up`: wait until it works.
+   * const uploader = new ObjectStorageKey("uploader", {
+   *   label: "site-uploader",
+   *   bucket_access: [{ bucket_name: "site", permissions: "read_write", region: "gb-lon" }],
+   *   wait_until_usable: true,
+   *   wait_until_usable_timeout_seconds: 600,
+   * });
+   * ```
+   * @defaultValue false: create returns as soon as Linode answers
+   */
+  wait_until_usable?: pulumi.Input<boolean>;
+  /**
+   * How long `wait_until_usable` waits for the new key, in whole seconds from 1 to 3600.
+   * Changing it changes no key.
+   * @defaultValue 300 (5 minutes)
+   */
+  wait_until_usable_timeout_seconds?: pulumi.Input<number>;
 }
 
 /**

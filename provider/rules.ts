@@ -9,6 +9,7 @@ import type { ApiKey, BucketAccessInput, KeyInputs, KeyOutputs } from "./codecs"
 import type { CreateKeyBody, UpdateKeyBody } from "./client";
 import { connectionChanges, connectionOutputs, validateConnection } from "./connection";
 import { detailsChange, detailsOutputs, validateIncludeDetails } from "./regions-details";
+import { validateUsable } from "./usable";
 import { rotationDiff, rotationOutputs, validateRotation } from "./rotation";
 
 /** The string Pulumi passes for a value that is not known yet (during preview). */
@@ -85,7 +86,17 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 // Arrays, not Sets: Pulumi's closure serializer cannot carry a Set into the serialized provider.
-const INPUT_KEYS = ["label", "bucket_access", "regions", "rotation_days", "rotation_trigger", "include_regions_details", "connection"];
+const INPUT_KEYS = [
+  "label",
+  "bucket_access",
+  "regions",
+  "rotation_days",
+  "rotation_trigger",
+  "include_regions_details",
+  "connection",
+  "wait_until_usable",
+  "wait_until_usable_timeout_seconds",
+];
 const ACCESS_KEYS = ["bucket_name", "permissions", "region", "cluster"];
 const OUTPUT_ONLY = ["access_key", "secret_key", "limited", "regions_details"];
 const PROVIDER_OUTPUTS = ["created_at", "rotation_due_at"];
@@ -109,6 +120,7 @@ export function validateInputs(raw: Record<string, unknown>): { inputs: Record<s
     ...validateRotation(raw, fail),
     ...validateIncludeDetails(raw, fail),
     ...validateConnection(raw, fail),
+    ...validateUsable(raw, fail),
   };
   const inputs = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
   return { inputs, failures };
@@ -125,7 +137,7 @@ function checkPropertyNames(raw: Record<string, unknown>, fail: Fail): void {
       ? "it is an output that Linode sets, not an input"
       : PROVIDER_OUTPUTS.includes(key)
         ? "it is an output that the provider sets when it creates the key, not an input"
-        : "the inputs are label, bucket_access, regions, rotation_days, rotation_trigger, include_regions_details and connection (snake_case, as the Linode API names them)";
+        : "the inputs are label, bucket_access, regions, rotation_days, rotation_trigger, include_regions_details, connection, wait_until_usable and wait_until_usable_timeout_seconds (snake_case, as the Linode API names them)";
     fail(key === "" ? '""' : key, `unknown property: ${hint}`);
   }
 }
