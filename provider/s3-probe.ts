@@ -26,12 +26,19 @@ export interface ProbeTarget {
   readonly bucket?: string;
 }
 
-/** What one probe came to: the status and S3's error code, or the network failure. */
-export type ProbeResult = { ok: true } | { ok: false; why: string };
+/** What one probe came to: accepted, or why not (the status and S3's error code, or the network failure; `""` when accepted). */
+export interface ProbeResult {
+  /** True when the endpoint answered 2xx: the key works there. */
+  readonly ok: boolean;
+  /** Why not, e.g. `HTTP 403 AccessDenied`. */
+  readonly why: string;
+}
 
 /** The credentials a probe signs with. */
 export interface ProbeCredentials {
+  /** The key's `access_key`. */
   readonly accessKeyId: string;
+  /** The key's `secret_key`; it signs, and is never sent. */
   readonly secretAccessKey: string;
 }
 
@@ -79,7 +86,7 @@ export async function probe(target: ProbeTarget, credentials: ProbeCredentials, 
     const { host: _host, ...headers } = await signedHeaders(url, credentials);
     const res = await fetch(url, { headers, signal: AbortSignal.timeout(opts.timeoutMs), redirect: "manual" });
     const body = await res.text();
-    if (res.status >= 200 && res.status < 300) return { ok: true };
+    if (res.status >= 200 && res.status < 300) return { ok: true, why: "" };
     return { ok: false, why: `HTTP ${res.status}${s3ErrorCode(body) ? ` ${s3ErrorCode(body)}` : ""}` };
   } catch (err) {
     const cause: unknown = err instanceof Error ? Reflect.get(err, "cause") : undefined;

@@ -35,6 +35,7 @@ export function s3BaseSetting() {
 export interface ProbeGroup {
   /** How the error names it: the endpoint, or the bucket and its region. */
   readonly name: string;
+  /** The requests that may each show the key works. */
   readonly targets: readonly ProbeTarget[];
 }
 
@@ -91,9 +92,13 @@ export interface WaitOptions {
 }
 
 /** One round: the groups still refusing, each with why (one reason per endpoint tried). */
-async function round(groups: readonly ProbeGroup[], key: ApiKey, o: WaitOptions): Promise<{ group: ProbeGroup; why: string }[]> {
+async function round(groups: readonly ProbeGroup[], key: ApiKey, o: WaitOptions, leftMs: number): Promise<{ group: ProbeGroup; why: string }[]> {
+  // A probe that hangs must not hold the wait past its bound (by more than a second).
+  const probeOpts = { base: o.base, timeoutMs: Math.min(o.requestTimeoutMs, Math.max(1000, leftMs)) };
   const credentials = { accessKeyId: key.access_key, secretAccessKey: key.secret_key };
-  const results = await Promise.all(groups.map(async (group) => ({ group, results: await Promise.all(group.targets.map((t) => probe(t, credentials, o))) })));
+  const results = await Promise.all(
+    groups.map(async (group) => ({ group, results: await Promise.all(group.targets.map((t) => probe(t, credentials, probeOpts))) })),
+  );
   const why = (rs: ProbeResult[], g: ProbeGroup) => rs.map((r, i) => `${g.targets[i].endpoint}: ${r.ok ? "ok" : r.why}`).join(", ");
   return results.filter((r) => !r.results.some((x) => x.ok)).map((r) => ({ group: r.group, why: why(r.results, r.group) }));
 }
@@ -111,7 +116,7 @@ export async function waitUntilUsable(key: ApiKey, o: WaitOptions): Promise<void
   let pending = probeGroups(key);
   let lastReport = 0;
   for (let n = 0; pending.length; n++) {
-    const refusing = await round(pending, key, o);
+    const refusing = await round(pending, key, o, o.timeoutMs - (Date.now() - start));
     pending = refusing.map((r) => r.group);
     if (!pending.length) break;
     const elapsed = Date.now() - start;

@@ -35,7 +35,7 @@ describe("wait_until_usable (issue 18)", function () {
   describe("emulator S3 endpoints", () => {
     it("verify the signature for real: the right secret lists, a wrong secret gets 403 SignatureDoesNotMatch, an unknown key InvalidAccessKeyId", async () => {
       const key = emu.createDirect({ label: "unlimited", regions: ["us-iad"] });
-      assert.deepEqual(await probe(at("us-iad-1.linodeobjects.com"), creds(key), opts()), { ok: true });
+      assert.deepEqual(await probe(at("us-iad-1.linodeobjects.com"), creds(key), opts()), { ok: true, why: "" });
       const wrong = { ...creds(key), secretAccessKey: key.secret_key.replace(/.$/, (c) => (c === "a" ? "b" : "a")) };
       assert.deepEqual(await probe(at("us-iad-1.linodeobjects.com"), wrong, opts()), { ok: false, why: "HTTP 403 SignatureDoesNotMatch" });
       assert.deepEqual(await probe(at("us-iad-1.linodeobjects.com"), { ...creds(key), accessKeyId: "NOSUCHKEY" }, opts()), {
@@ -49,14 +49,14 @@ describe("wait_until_usable (issue 18)", function () {
       emu.s3.usableDelayMs = 400;
       const key = emu.createDirect({ label: "limited", bucket_access: [{ bucket_name: "media", permissions: "read_only", region: "us-ord" }] });
       assert.deepEqual(await probe(at("us-ord-10.linodeobjects.com", "media"), creds(key), opts()), { ok: false, why: "HTTP 403 AccessDenied" }, "E3 refuses");
-      assert.deepEqual(await probe(at("us-ord-1.linodeobjects.com", "media"), creds(key), opts()), { ok: true }, "E1 accepts");
+      assert.deepEqual(await probe(at("us-ord-1.linodeobjects.com", "media"), creds(key), opts()), { ok: true, why: "" }, "E1 accepts");
       assert.deepEqual(
         await probe(at("us-ord-1.linodeobjects.com", "other"), creds(key), opts()),
         { ok: false, why: "HTTP 403 AccessDenied" },
         "not its bucket",
       );
       await new Promise((r) => setTimeout(r, 450));
-      assert.deepEqual(await probe(at("us-ord-10.linodeobjects.com", "media"), creds(key), opts()), { ok: true }, "E3 accepts after the delay");
+      assert.deepEqual(await probe(at("us-ord-10.linodeobjects.com", "media"), creds(key), opts()), { ok: true, why: "" }, "E3 accepts after the delay");
     });
 
     it("takes the delay and the types from the command line or the environment", () => {
@@ -130,7 +130,7 @@ describe("wait_until_usable (issue 18)", function () {
       assert.ok(Date.now() - start >= 1200, `returned after ${Date.now() - start} ms`);
       const key = emu.keys()[0];
       assert.equal(made.id, String(key.id));
-      assert.deepEqual(await probe(at("gb-lon-1.linodeobjects.com", "media"), creds(key), opts()), { ok: true }, "works at once");
+      assert.deepEqual(await probe(at("gb-lon-1.linodeobjects.com", "media"), creds(key), opts()), { ok: true, why: "" }, "works at once");
     });
 
     it("without wait_until_usable, create does not wait and sends no S3 request", async () => {
