@@ -54,7 +54,7 @@ describe("engine: wait_until_usable (issue 18)", function () {
     }
   });
 
-  it("a delay longer than the bound: a clear error naming the endpoint, the key in state with its secret, no orphan", async () => {
+  it("a delay longer than the bound: a clear error naming the endpoint, the key in state with its secret, no orphan; the next up keeps it", async () => {
     const run = await s3Run("unusable", {
       k: { label: "slow-key", bucket_access: media("media"), wait_until_usable: true, wait_until_usable_timeout_seconds: 2 },
     });
@@ -80,6 +80,14 @@ describe("engine: wait_until_usable (issue 18)", function () {
       );
       assert.ok(!out.includes(key.secret_key), "the secret is not shown");
       run.emu.s3.usableDelayMs = 0;
+      run.emu.clearRequests();
+      await run.stack.up({ color: "never" });
+      assert.equal((await stateKeys(run)).k.id, String(key.id), "the next up keeps the key");
+      assert.deepEqual(
+        run.emu.requests.filter((r) => r.method !== "GET").map((r) => r.method),
+        [],
+        "and neither makes nor revokes a key",
+      );
       await run.stack.destroy({ color: "never" });
       assert.equal(run.emu.keys().length, 0);
     } finally {
