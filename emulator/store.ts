@@ -96,7 +96,9 @@ export interface StoreOptions {
 
 /** `GET /object-storage/global-quotas/keys/usage`: the account's key limit and how many keys it holds. */
 export interface KeyQuotaUsage {
+  /** The most keys the account may hold. */
   quota_limit: number;
+  /** The keys it holds now. */
   usage: number;
 }
 
