@@ -94,3 +94,19 @@ export const OBSERVED_CLUSTERS: Readonly<Record<string, string>> = {
   "au-mel": "",
   "gb-lon": "",
 };
+
+/**
+ * Akamai's "Object Storage quotas and limits" page (reference §9): an account holds at most 100
+ * access keys. The emulator's default; `--key-limit` changes it.
+ */
+export const LIVE_KEY_LIMIT = 100;
+
+/**
+ * The answer to a create at the key limit. Undocumented: assumed: no public recording shows the
+ * status or the reason text (reference §9). Tests assert the status and the absence of a `field`
+ * only, and the provider recognises the refusal by reading the usage endpoint, never by this text.
+ */
+export const KEY_LIMIT_REFUSAL: { readonly status: number; readonly reason: string } = {
+  status: 400,
+  reason: "You have reached the maximum number of Object Storage access keys for this account.",
+};

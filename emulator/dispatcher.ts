@@ -7,6 +7,7 @@ import { Exchange, openExchange, readBody } from "./exchange";
 import { failedCreateReply, faultReply, isAnswering } from "./fault-replies";
 import type { FaultQueue } from "./faults";
 import type { KeysApi } from "./keys-api";
+import type { S3Api } from "./s3-api";
 import type { Reply } from "./replies";
 import type { RecordedRequest, RequestLog } from "./request-log";
 
@@ -22,6 +23,7 @@ export class Dispatcher {
     private readonly log: RequestLog,
     private readonly faults: FaultQueue,
     private readonly api: KeysApi,
+    private readonly s3?: S3Api,
   ) {}
 
   /** The server's request listener. */
@@ -54,6 +56,14 @@ export class Dispatcher {
   }
 
   private handle(ex: Exchange): void {
+    if (this.s3?.handles(ex.path)) {
+      // Faults target the keys API; S3 answers are the readiness model's alone.
+      this.s3.act(ex).then(
+        (reply) => this.deliver(ex, reply),
+        () => this.deliver(ex, { status: 500, headers: { "Content-Type": "application/xml" }, body: "<Error><Code>InternalError</Code></Error>" }),
+      );
+      return;
+    }
     const fault = this.faults.take(ex.method, ex.path);
     if (isAnswering(fault)) return this.deliver(ex, faultReply(ex.method, fault));
     if (fault?.kind === "reset-before") return this.reset(ex);

@@ -16,6 +16,8 @@ export interface Exchange {
   /** False when a non-empty body was not valid JSON. */
   bodyIsJson: boolean;
   authorized: boolean;
+  /** Which accepted token the request bore (its index in the emulator's tokens), or -1. */
+  tokenIndex: number;
   startedAt: number;
   /** True once answered, reset or abandoned; nothing more is written or recorded after. */
   done: boolean;
@@ -27,6 +29,7 @@ export interface Exchange {
 export function openExchange(seq: number, req: IncomingMessage, res: ServerResponse, tokens: readonly string[]): Exchange {
   const url = new URL(req.url ?? "/", "http://emulator");
   const auth = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? "");
+  const tokenIndex = auth === null ? -1 : tokens.indexOf(auth[1]);
   return {
     seq,
     req,
@@ -36,7 +39,8 @@ export function openExchange(seq: number, req: IncomingMessage, res: ServerRespo
     query: Object.fromEntries(url.searchParams),
     body: undefined,
     bodyIsJson: true,
-    authorized: auth !== null && tokens.includes(auth[1]),
+    authorized: tokenIndex >= 0,
+    tokenIndex,
     startedAt: Date.now(),
     done: false,
   };

@@ -7,9 +7,11 @@ import { KeyStore, LinodeError } from "./store";
 import type { WriteWindow } from "./write-window";
 
 const ROUTE = /^\/v4(?:beta)?\/object-storage\/keys(?:\/(\d+))?$/;
+const QUOTA_ROUTE = /^\/v4(?:beta)?\/object-storage\/global-quotas\/keys\/usage$/;
 
-/** The key id of an item path, `"collection"` for the collection, undefined when no route matches. */
-function route(method: string, path: string): number | "collection" | undefined {
+/** The key id of an item path, `"collection"` for the collection, `"quota"` for the key usage, undefined when no route matches. */
+function route(method: string, path: string): number | "collection" | "quota" | undefined {
+  if (QUOTA_ROUTE.test(path)) return method === "GET" ? "quota" : undefined;
   const m = ROUTE.exec(path);
   const id = m?.[1] === undefined ? undefined : Number(m[1]);
   const allowed = id === undefined ? ["GET", "POST"] : ["GET", "PUT", "DELETE"];
@@ -48,7 +50,8 @@ export class KeysApi {
   }
 
   /** The answer's body for a routed, authorized request; throws LinodeError when the store refuses. */
-  private dispatch(ex: Exchange, target: number | "collection"): unknown {
+  private dispatch(ex: Exchange, target: number | "collection" | "quota"): unknown {
+    if (target === "quota") return this.store.usage();
     if (target === "collection") return ex.method === "GET" ? this.list(ex) : this.store.create(ex.body);
     if (ex.method === "GET") return this.store.get(target);
     if (ex.method === "PUT") return this.store.update(target, ex.body);

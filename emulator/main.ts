@@ -4,7 +4,8 @@
  */
 import * as fs from "node:fs";
 import { parseArgs } from "node:util";
-import { LIVE_DEFAULT_KEY_REGIONS } from "./catalogue";
+import { EndpointType, LIVE_DEFAULT_KEY_REGIONS, LIVE_KEY_LIMIT } from "./catalogue";
+import { DEFAULT_S3_READINESS, S3Readiness } from "./s3-api";
 import { DEFAULT_ORDER_SEED, ORDER_SEED_ENV, OrderSeed, orderSeedFromEnv, parseOrderSeed } from "./order";
 import { LIVE_CATALOGUE, RegionCatalogue, liveDefaultRegionsIn, parseCatalogue } from "./regions";
 import { startEmulator } from "./server";
@@ -31,6 +32,12 @@ Options (each also read from the environment variable shown; the option wins):
                            answers: an integer seeds a reproducible permutation
                            per answer (live guarantees no order); "sorted" gives
                            regions sorted and bucket_access in request order
+  --key-limit N            the most keys the account holds; a create beyond it  [LINODE_EMULATOR_KEY_LIMIT, default ${LIVE_KEY_LIMIT}]
+                           is refused (GET /v4/object-storage/global-quotas/
+                           keys/usage reports limit and usage)
+  --s3-usable-delay-ms N   how long the S3 endpoints (<url>/s3/<s3_endpoint>/)   [LINODE_EMULATOR_S3_USABLE_DELAY_MS, default 0]
+                           refuse a new key with 403 AccessDenied
+  --s3-delayed-types LIST  the endpoint types that refuse a new key that long    [LINODE_EMULATOR_S3_DELAYED_TYPES, default E2,E3]
   -h, --help               show this help
 
 Sources of the default data: emulator/catalogue.ts. Which rules are live facts and which are
@@ -45,6 +52,8 @@ export interface CliSettings {
   catalogue: RegionCatalogue;
   defaultRegions: readonly string[];
   orderSeed: OrderSeed;
+  keyLimit: number;
+  s3: S3Readiness;
 }
 
 /** Parses `args` and `env`; throws saying which option is wrong and why. */
@@ -57,6 +66,9 @@ export function cliSettings(args: string[], env: NodeJS.ProcessEnv): CliSettings
       catalogue: { type: "string" },
       "default-regions": { type: "string" },
       "order-seed": { type: "string" },
+      "key-limit": { type: "string" },
+      "s3-usable-delay-ms": { type: "string" },
+      "s3-delayed-types": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
     strict: true,
@@ -100,7 +112,20 @@ export function cliSettings(args: string[], env: NodeJS.ProcessEnv): CliSettings
     throw new Error(`${seedArg !== undefined ? "--order-seed" : ORDER_SEED_ENV}: ${(e as Error).message}`, { cause: e });
   }
 
-  return { help: values.help === true, port, token: pick(values.token, "LINODE_TOKEN"), catalogue, defaultRegions, orderSeed };
+  const limitText = pick(values["key-limit"], "LINODE_EMULATOR_KEY_LIMIT");
+  const keyLimit = limitText === undefined ? LIVE_KEY_LIMIT : Number(limitText);
+  if (!/^\d{1,9}$/.test(limitText ?? "0")) throw new Error(`--key-limit must be a whole number from 0, not ${JSON.stringify(limitText)}`);
+
+  const delayText = pick(values["s3-usable-delay-ms"], "LINODE_EMULATOR_S3_USABLE_DELAY_MS");
+  if (!/^\d{1,10}$/.test(delayText ?? "0")) throw new Error(`--s3-usable-delay-ms must be a whole number of milliseconds, not ${JSON.stringify(delayText)}`);
+  const typesText = pick(values["s3-delayed-types"], "LINODE_EMULATOR_S3_DELAYED_TYPES");
+  const isType = (t: string): t is EndpointType => ["E0", "E1", "E2", "E3"].includes(t);
+  const names = typesText === undefined ? [...DEFAULT_S3_READINESS.delayedTypes] : typesText.split(",").map((t) => t.trim());
+  const badType = names.find((t) => !isType(t));
+  if (badType !== undefined) throw new Error(`--s3-delayed-types takes endpoint types E0 to E3 separated by commas, not ${JSON.stringify(badType)}`);
+  const s3: S3Readiness = { usableDelayMs: Number(delayText ?? 0), delayedTypes: names.filter(isType) };
+
+  return { help: values.help === true, port, token: pick(values.token, "LINODE_TOKEN"), catalogue, defaultRegions, orderSeed, keyLimit, s3 };
 }
 
 async function main(): Promise<void> {
@@ -115,10 +140,13 @@ async function main(): Promise<void> {
     catalogue: s.catalogue,
     defaultRegions: s.defaultRegions,
     orderSeed: s.orderSeed,
+    keyLimit: s.keyLimit,
+    s3: s.s3,
   });
   console.log(`Linode API emulator listening on ${emulator.url}`);
+  console.log(`S3 endpoints under ${emulator.s3Url} (set linode-objkey:s3EndpointBase to it)`);
   console.log(
-    `Regions: ${s.catalogue.regions.length} in the catalogue, ${s.defaultRegions.length} by default; order: ${s.orderSeed === null ? "sorted" : `seed ${s.orderSeed}`}`,
+    `Regions: ${s.catalogue.regions.length} in the catalogue, ${s.defaultRegions.length} by default; order: ${s.orderSeed === null ? "sorted" : `seed ${s.orderSeed}`}; key limit ${s.keyLimit}`,
   );
   // Only a generated token is printed: a caller-supplied one is already known and may be real.
   if (!s.token) console.log(`Token: ${emulator.token}`);

@@ -18,6 +18,8 @@ export interface RecordedRequest {
   status: number | "reset" | "timeout";
   /** Whether the request carried an accepted bearer token. */
   authorized: boolean;
+  /** Which accepted token it carried: its index in the emulator's `tokens` (-1 for none), never the token itself. */
+  tokenIndex: number;
   /** Request headers (lower-case names) minus `authorization`. */
   headers: Record<string, string>;
   /** Epoch ms when the request arrived. */
@@ -40,9 +42,9 @@ export class RequestLog {
 
   /** Logs a finished exchange with how it ended. */
   record(ex: Exchange, status: RecordedRequest["status"]): void {
-    const { seq, method, path, query, body, authorized, startedAt } = ex;
+    const { seq, method, path, query, body, authorized, tokenIndex, startedAt } = ex;
     const headers = loggedHeaders(ex.req.headers);
-    const rec: RecordedRequest = { seq, method, path, query, body, status, authorized, headers, startedAt, endedAt: Date.now() };
+    const rec: RecordedRequest = { seq, method, path, query, body, status, authorized, tokenIndex, headers, startedAt, endedAt: Date.now() };
     // Keep arrival order even when a delayed request finishes after a later one.
     const at = this.requests.findIndex((r) => r.seq > seq);
     if (at < 0) this.requests.push(rec);

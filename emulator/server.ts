@@ -10,6 +10,7 @@ import { Dispatcher } from "./dispatcher";
 import { Fault, FaultQueue } from "./faults";
 import { KeysApi } from "./keys-api";
 import { OrderSeed, orderSeedFromEnv } from "./order";
+import { DEFAULT_S3_READINESS, S3Api, S3Readiness } from "./s3-api";
 import { EndpointRecord, LIVE_CATALOGUE, RegionCatalogue } from "./regions";
 import { RecordedRequest, RequestLog } from "./request-log";
 import { ApiKey, KeyStore } from "./store";
@@ -43,6 +44,10 @@ export interface EmulatorOptions {
    * (an integer or `sorted`), else 1, so every test runs against answers that are not sorted.
    */
   orderSeed?: OrderSeed;
+  /** The most keys the account holds (a create beyond it is refused); default 100, the live limit (catalogue.ts). */
+  keyLimit?: number;
+  /** When a new key starts to work at the S3 endpoints (s3-api.ts); default: at once. */
+  s3?: Partial<S3Readiness>;
 }
 
 /** A running emulator. */
@@ -51,6 +56,13 @@ export interface Emulator {
   readonly url: string;
   /** The first accepted token. */
   readonly token: string;
+  /**
+   * The S3 endpoint base: `<url>/s3`. A request for the endpoint `us-iad-1.linodeobjects.com` goes
+   * to `<s3Url>/us-iad-1.linodeobjects.com/...` (the provider's `linode-objkey:s3EndpointBase`).
+   */
+  readonly s3Url: string;
+  /** The S3 readiness model; change its fields to change it while the emulator runs. */
+  readonly s3: S3Readiness;
   readonly port: number;
   /** The order seed in use (`null`: canonical order); print it to replay a failing run. */
   readonly orderSeed: OrderSeed;
@@ -72,6 +84,8 @@ export interface Emulator {
   revoke(id: number): boolean;
   /** Creates a key out of band, validated like POST; returns it with its secret. Throws LinodeError when invalid. */
   createDirect(body: unknown): ApiKey;
+  /** Changes the account's key limit, as Linode support would when asked; keys above it stay. */
+  setKeyLimit(limit: number): void;
   /** Forgets keys, requests, faults, stats and the rate-limit window, and resumes if paused. Ids keep counting. */
   reset(): void;
   /** Arms a fault. */
@@ -94,7 +108,7 @@ interface Parts {
 }
 
 /** The emulator's out-of-band controls. */
-type Controls = Omit<Emulator, "url" | "token" | "port" | "orderSeed" | "catalogue" | "requests" | "stats" | "close">;
+type Controls = Omit<Emulator, "url" | "token" | "s3Url" | "s3" | "port" | "orderSeed" | "catalogue" | "requests" | "stats" | "close">;
 
 function controls({ store, log, faults, writes, dispatcher }: Parts): Controls {
   return {
@@ -110,6 +124,7 @@ function controls({ store, log, faults, writes, dispatcher }: Parts): Controls {
       }
     },
     createDirect: (body) => store.create(body),
+    setKeyLimit: (limit) => store.setKeyLimit(limit),
     reset() {
       store.clear();
       log.clear();
@@ -156,17 +171,20 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   const tokens = opts.tokens?.length ? [...opts.tokens] : [randomBytes(32).toString("hex")];
   const catalogue = resolveCatalogue(opts.catalogue);
   const orderSeed = opts.orderSeed === undefined ? orderSeedFromEnv() : opts.orderSeed;
-  const store = new KeyStore({ firstId: opts.firstId, catalogue, defaultRegions: opts.defaultRegions, orderSeed });
+  const store = new KeyStore({ firstId: opts.firstId, catalogue, defaultRegions: opts.defaultRegions, orderSeed, keyLimit: opts.keyLimit });
   const log = new RequestLog();
   const faults = new FaultQueue();
   const writes = new WriteWindow(opts.writeLimit);
-  const dispatcher = new Dispatcher(tokens, log, faults, new KeysApi(store, writes));
+  const s3 = new S3Api(store, catalogue, { ...DEFAULT_S3_READINESS, ...opts.s3 });
+  const dispatcher = new Dispatcher(tokens, log, faults, new KeysApi(store, writes), s3);
   const server = createServer(dispatcher.onRequest);
   const sockets = trackSockets(server);
   const port = await listen(server, opts.port ?? 0);
   return {
     url: `http://127.0.0.1:${port}`,
     token: tokens[0],
+    s3Url: `http://127.0.0.1:${port}/s3`,
+    s3: s3.readiness,
     port,
     orderSeed,
     catalogue,

@@ -3,6 +3,7 @@
  * shapes of the live API. No HTTP here; failures are thrown as {@link LinodeError}.
  */
 import { randomInt } from "node:crypto";
+import { KEY_LIMIT_REFUSAL, LIVE_KEY_LIMIT } from "./catalogue";
 import { DEFAULT_ORDER_SEED, OrderSeed, permute } from "./order";
 import { LIVE_CATALOGUE, RegionCatalogue, RegionEndpoint, liveDefaultRegionsIn } from "./regions";
 
@@ -89,16 +90,29 @@ export interface StoreOptions {
   defaultRegions?: readonly string[];
   /** Order of lists in answers (see order.ts); default {@link DEFAULT_ORDER_SEED}. `null`: canonical order. */
   orderSeed?: OrderSeed;
+  /** The most keys the account holds; a create beyond it is refused. Default {@link LIVE_KEY_LIMIT}. */
+  keyLimit?: number;
+}
+
+/** `GET /object-storage/global-quotas/keys/usage`: the account's key limit and how many keys it holds. */
+export interface KeyQuotaUsage {
+  /** The most keys the account may hold. */
+  quota_limit: number;
+  /** The keys it holds now. */
+  usage: number;
 }
 
 /** Holds keys and implements create/get/list/update/revoke. */
 export class KeyStore {
   private readonly keys = new Map<number, ApiKey>();
   private readonly answers = new Map<number, number>();
+  /** When each key was created (epoch ms): the S3 endpoints refuse a new key for a while (s3-api.ts). */
+  private readonly created = new Map<number, number>();
   private nextId: number;
   private readonly catalogue: RegionCatalogue;
   private readonly defaultRegions: readonly string[];
   private readonly orderSeed: OrderSeed;
+  private keyLimit: number;
 
   /** @param opts see {@link StoreOptions}; throws when a default region is not in the catalogue. */
   constructor(opts: StoreOptions = {}) {
@@ -106,6 +120,7 @@ export class KeyStore {
     this.catalogue = opts.catalogue ?? LIVE_CATALOGUE;
     this.defaultRegions = opts.defaultRegions ?? liveDefaultRegionsIn(this.catalogue);
     this.orderSeed = opts.orderSeed === undefined ? DEFAULT_ORDER_SEED : opts.orderSeed;
+    this.keyLimit = checkKeyLimit(opts.keyLimit ?? LIVE_KEY_LIMIT);
     const unknown = this.defaultRegions.filter((id) => !this.catalogue.find(id));
     if (unknown.length) throw new Error(`default regions not in the catalogue: ${unknown.join(", ")}`);
   }
@@ -114,6 +129,8 @@ export class KeyStore {
   create(body: unknown): ApiKey {
     const obj = checkBody(body, ["label", "bucket_access", "regions"]);
     const label = checkLabel(obj.label);
+    // Checked after the body, so a bad body answers as it would below the limit (undocumented: assumed).
+    if (this.keys.size >= this.keyLimit) throw new LinodeError(KEY_LIMIT_REFUSAL.status, [{ reason: KEY_LIMIT_REFUSAL.reason }]);
     // Live (Cloud Manager, 2022-2024): bucket_access null is an unlimited key, as if omitted.
     const access = obj.bucket_access === undefined || obj.bucket_access === null ? null : this.checkBucketAccess(obj.bucket_access);
     const bucketRegions = (access ?? []).map((a) => a.region);
@@ -132,6 +149,7 @@ export class KeyStore {
       regions: this.catalogue.endpointsFor([...bucketRegions, ...requested]),
     };
     this.keys.set(key.id, key);
+    this.created.set(key.id, Date.now());
     // Live (2026-05-06): the POST answer echoes bucket_access in request order.
     return this.answer(key, { secret: true, accessInRequestOrder: true });
   }
@@ -173,10 +191,27 @@ export class KeyStore {
     return this.answer(key);
   }
 
+  /** The key with this access key id (the stored object, real secret), and when it was created; `undefined` when none. */
+  byAccessKey(accessKey: string): { key: ApiKey; createdAt: number } | undefined {
+    for (const key of this.keys.values()) if (key.access_key === accessKey) return { key, createdAt: this.created.get(key.id) ?? 0 };
+    return undefined;
+  }
+
+  /** The key quota: the limit and the keys held now. */
+  usage(): KeyQuotaUsage {
+    return { quota_limit: this.keyLimit, usage: this.keys.size };
+  }
+
+  /** Changes the key limit (as Linode support would); keys already above it stay. */
+  setKeyLimit(limit: number): void {
+    this.keyLimit = checkKeyLimit(limit);
+  }
+
   /** DELETE; 404 when missing. */
   revoke(id: number): void {
     this.find(id);
     this.keys.delete(id);
+    this.created.delete(id);
   }
 
   /** Changes a label without validation, as another tool might. 404 when missing. */
@@ -193,6 +228,7 @@ export class KeyStore {
   clear(): void {
     this.keys.clear();
     this.answers.clear();
+    this.created.clear();
   }
 
   private find(id: number): ApiKey {
@@ -272,4 +308,10 @@ function checkBody(body: unknown, allowed: readonly string[]): Record<string, un
 function checkLabel(label: unknown): string {
   if (typeof label !== "string" || label.length < 3 || label.length > 50) throw bad("label", LABEL_REASON);
   return label;
+}
+
+/** A key limit: a whole number, 0 or more. */
+export function checkKeyLimit(limit: number): number {
+  if (!Number.isSafeInteger(limit) || limit < 0) throw new Error(`the key limit must be a whole number from 0, not ${limit}`);
+  return limit;
 }

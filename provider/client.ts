@@ -6,8 +6,9 @@
  *
  * @packageDocumentation
  */
-import { ApiKey, codecs } from "./codecs";
+import { ApiKey, KeyQuota, codecs } from "./codecs";
 import { STALE_SETTINGS_HINT, linodeApiError, objkeyError } from "./errors";
+import { KEY_QUOTA_PATH, explainRefusedCreate } from "./key-quota";
 import { Transport, createTransport, isNotFound } from "./transport";
 import type { LinodeSettings } from "./settings";
 
@@ -41,9 +42,12 @@ export interface KeysClient {
   listKeys(pageSize?: number): Promise<ApiKey[]>;
   /** One key, or `undefined` when it is provably gone. */
   getKey(id: number): Promise<ApiKey | undefined>;
+  /** The account's key limit and how many keys it holds (one GET). */
+  getKeyQuota(): Promise<KeyQuota>;
   /**
    * Sends one POST and never repeats it after an answer that may mean the API acted: such an
    * outcome is thrown as an `AmbiguousOutcome` (transport.ts) for the create recovery to settle.
+   * A refusal at the account's key limit is thrown as a `KeyLimitError` (key-quota.ts).
    */
   postKey(body: CreateKeyBody): Promise<ApiKey>;
   /** Updates a key's label and/or regions. */
@@ -122,6 +126,13 @@ async function listAll({ send, settings }: Transport, pageSize: number): Promise
   return [...byId.values()];
 }
 
+/** The account's key limit and how many keys it holds (one GET). */
+async function getKeyQuota({ send, settings }: Transport): Promise<KeyQuota> {
+  const quota = await send("GET", KEY_QUOTA_PATH, codecs().KeyQuota);
+  if (isNotFound(quota)) throw wrongEndpoint(settings, `GET ${KEY_QUOTA_PATH}`);
+  return quota;
+}
+
 /** Builds the keys client for one call's settings. */
 export function createKeysClient(settings: LinodeSettings, transport: Transport = createTransport(settings)): KeysClient {
   const { ApiKey: ApiKeyCodec, Revoked } = codecs();
@@ -135,9 +146,16 @@ export function createKeysClient(settings: LinodeSettings, transport: Transport 
       await goneOrWrongEndpoint(transport, `GET ${KEYS}/${id}`);
       return undefined;
     },
+    getKeyQuota: () => getKeyQuota(transport),
     async postKey(body) {
-      const key = await send("POST", KEYS, ApiKeyCodec, { body, allow404: true });
-      if (isNotFound(key)) throw wrongEndpoint(settings, `POST ${KEYS}`);
+      const operation = `POST ${KEYS}`;
+      let key: ApiKey | { status: 404 };
+      try {
+        key = await send("POST", KEYS, ApiKeyCodec, { body, allow404: true });
+      } catch (err) {
+        throw await explainRefusedCreate(err, operation, () => getKeyQuota(transport));
+      }
+      if (isNotFound(key)) throw wrongEndpoint(settings, operation);
       return key;
     },
     async updateKey(id, body) {

@@ -48,6 +48,9 @@ function apiCodecs() {
   const KeyRef = t.type({ id: t.Int, label: t.string }, "KeyRef");
   const KeyRefPage = t.type({ data: t.array(KeyRef), page: t.Int, pages: t.Int, results: t.Int }, "KeyRefPage");
 
+  /** `GET /object-storage/global-quotas/keys/usage`: the account's key limit and the keys it holds. */
+  const KeyQuota = t.type({ quota_limit: t.Int, usage: t.Int }, "KeyQuota");
+
   const ApiErrorBody = t.type(
     {
       errors: t.array(t.intersection([t.type({ reason: t.string }), t.partial({ field: t.union([t.string, t.null]) })])),
@@ -58,7 +61,7 @@ function apiCodecs() {
   /** The body of a successful revoke: `{}`, or none (a 204 revokes too). */
   const Revoked = t.union([t.UnknownRecord, t.undefined], "Revoked");
 
-  return { Permissions, ApiBucketAccess, ApiRegion, ApiKey, ApiKeyPage, KeyRef, KeyRefPage, ApiErrorBody, Revoked };
+  return { Permissions, ApiBucketAccess, ApiRegion, ApiKey, ApiKeyPage, KeyRef, KeyRefPage, KeyQuota, ApiErrorBody, Revoked };
 }
 
 /** The shapes of the resource's inputs and stored outputs, built on the API's. */
@@ -68,6 +71,9 @@ function resourceCodecs({ Permissions, ApiBucketAccess }: Pick<ReturnType<typeof
     [t.type({ bucket_name: t.string, permissions: Permissions }), t.partial({ region: t.string, cluster: t.string })],
     "BucketAccessInput",
   );
+
+  /** A key's own account (connection.ts); `url` and `apiVersion` are filled in by check. */
+  const Connection = t.intersection([t.type({ token: t.string }), t.partial({ url: t.string, apiVersion: t.string })], "Connection");
 
   const KeyInputs = t.intersection(
     [
@@ -79,6 +85,10 @@ function resourceCodecs({ Permissions, ApiBucketAccess }: Pick<ReturnType<typeof
         rotation_days: t.number,
         rotation_trigger: t.string,
         include_regions_details: t.boolean,
+        connection: Connection,
+        // Used by create only (usable.ts), so never stored in outputs: toggling them changes no key.
+        wait_until_usable: t.boolean,
+        wait_until_usable_timeout_seconds: t.number,
       }),
     ],
     "KeyInputs",
@@ -106,12 +116,14 @@ function resourceCodecs({ Permissions, ApiBucketAccess }: Pick<ReturnType<typeof
         rotation_due_at: t.string,
         rotation_days: t.number,
         rotation_trigger: t.string,
+        // The account the key lives in when it is not the stack's; a secret output (connection.ts).
+        connection: Connection,
       }),
     ],
     "KeyOutputs",
   );
 
-  return { BucketAccessInput, KeyInputs, RegionDetails, KeyOutputs };
+  return { BucketAccessInput, Connection, KeyInputs, RegionDetails, KeyOutputs };
 }
 
 /** Builds every codec. Pure; the result is cached per process by {@link codecs}. */
@@ -137,6 +149,8 @@ export type Permissions = t.TypeOf<Codecs["Permissions"]>;
 export type ApiKey = t.TypeOf<Codecs["ApiKey"]>;
 /** A key's id and label, as a listing gives them (see `KeyRef` in {@link makeCodecs}). */
 export type KeyRef = t.TypeOf<Codecs["KeyRef"]>;
+/** The account's access-key quota: `quota_limit` keys at most, `usage` held now. */
+export type KeyQuota = t.TypeOf<Codecs["KeyQuota"]>;
 /** A `bucket_access` entry as the API reports it. */
 export type ApiBucketAccess = t.TypeOf<Codecs["ApiBucketAccess"]>;
 /** One page of the keys list. */

@@ -7,6 +7,7 @@
 import type { KeyInputs, KeyOutputs } from "./codecs";
 import type { UpdateKeyBody } from "./client";
 import { accessSignature, keyRegions } from "./access";
+import { connectionChanges } from "./connection";
 import { detailsChange } from "./regions-details";
 import { rotationDiff } from "./rotation";
 import { containsUnknown, isUnknown } from "./unknowns";
@@ -27,7 +28,7 @@ export interface KeyDiff {
    * `rotation_days (created <instant>, due <instant>)` (see rotation.ts).
    */
   replaces: string[];
-  /** Properties that an in-place update changes: `label`, `regions`, and the API-free `rotation_days`, `rotation_trigger`, `include_regions_details`. */
+  /** Properties that an in-place update changes: `label`, `regions`, `connection` (one GET), and the API-free `rotation_days`, `rotation_trigger`, `include_regions_details`. */
   updates: string[];
 }
 
@@ -78,6 +79,8 @@ export function diffKey(olds: Record<string, unknown>, news: Record<string, unkn
   if (labelChanges(olds, news)) updates.push("label");
   if (regionsChange(olds, news)) updates.push("regions");
   if (detailsChange(olds, news)) updates.push("include_regions_details");
+  // Another token or URL for the same key: checked and recorded by update, the key unchanged.
+  if (connectionChanges(olds, news)) updates.push("connection");
   const rotation = rotationDiff(olds, news, now);
   replaces.push(...rotation.replaces);
   updates.push(...rotation.updates);

@@ -58,8 +58,8 @@ export async function update(id: string, olds: EngineProps, news: EngineProps): 
 }
 
 /** The engine's `delete`: see `operations.remove`, which says what it does. */
-async function revoke(id: string): Promise<void> {
-  return operations.remove(self, id);
+async function revoke(id: string, props?: EngineProps): Promise<void> {
+  return operations.remove(self, id, props);
 }
 
 // `delete` is a reserved word: it can name an export, not a function declaration.

@@ -27,6 +27,8 @@ export type ObjectStorageKeyErrorKind =
   | "settings"
   /** A create failed in a way that does not tell whether Linode made the key. */
   | "ambiguous-create"
+  /** With `wait_until_usable`, the new key's S3 endpoints still refused it when the wait ran out (the key is kept in state). */
+  | "unusable"
   /** An unexpected exception inside the HTTP library, before any answer. */
   | "internal";
 

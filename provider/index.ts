@@ -3,10 +3,11 @@
  *
  * @packageDocumentation
  */
-export { ObjectStorageKey, ObjectStorageKeyArgs, ObjectStorageKeyState, BucketAccessArgs } from "./resource";
-export { getObjectStorageKey, getObjectStorageKeys } from "./reads";
+export { ObjectStorageKey, ObjectStorageKeyArgs, ObjectStorageKeyConnection, ObjectStorageKeyState, BucketAccessArgs } from "./resource";
+export { getObjectStorageKey, getObjectStorageKeyQuota, getObjectStorageKeys } from "./reads";
+export { KeyLimitError, isKeyLimitError } from "./key-quota";
 export { LinodeSettingsOverrides } from "./settings";
 export { StackKeys, findUntrackedKeys, revokeUntrackedKeys, stackKeysFromExports, untrackedKeys } from "./untracked";
 export { ObjectStorageKeyError, ObjectStorageKeyErrorKind, LinodeApiError, ApiErrorReason, isObjectStorageKeyError, isLinodeApiError } from "./errors";
 export { AmbiguousCreateError, CreateRecovery, isAmbiguousCreateError } from "./create-recovery";
-export type { ApiKey, ApiBucketAccess, Permissions, RegionDetails, KeyInputs, KeyOutputs } from "./codecs";
+export type { ApiKey, KeyQuota, ApiBucketAccess, Permissions, RegionDetails, KeyInputs, KeyOutputs } from "./codecs";

@@ -23,7 +23,9 @@ import { formatInstant, now } from "./clock";
 import { restateDetails } from "./regions-details";
 import { dueNotice, withRotation } from "./rotation";
 import { processSingleton } from "./process-singleton";
-import { ConfigSource, resolveSettings } from "./settings";
+import type { ConfigSource } from "./settings";
+import { confirmVisible, connectionChanges, settingsFor } from "./connection";
+import { awaitUsableIfAsked } from "./usable";
 
 /**
  * Stack config handed to `configure`, per provider instance. It lives on `globalThis` under a
@@ -39,8 +41,9 @@ function withoutProvider<T extends object>(props: T): Omit<T, "__provider"> {
   return rest;
 }
 
-function clientFor(provider: object): KeysClient {
-  return createKeysClient(resolveSettings(configStore().get(provider)));
+/** The client for a key: its own `connection` in `props` (inputs or stored outputs) when it has one, else the stack's. */
+function clientFor(provider: object, props?: Readonly<Record<string, unknown>>): KeysClient {
+  return createKeysClient(settingsFor(configStore().get(provider), props));
 }
 
 /** Inputs reach create/update after check; decoding again guards against a provider from another version. */
@@ -88,12 +91,19 @@ export function diff(olds: EngineProps, news: EngineProps): pulumi.dynamic.DiffR
  * create's `reasons`, not its message, so the reason carries the whole story.
  * The API records no creation time, so the provider does: `created_at` is {@link now} read before
  * the first request (a malformed `LINODE_OBJKEY_NOW` then fails before any API call).
+ * With `wait_until_usable`, it returns only once the key works at its S3 endpoints (usable.ts);
+ * a key that does not in time is handed to Pulumi as a partially created resource too.
  */
 export async function create(provider: object, inputs: EngineProps): Promise<pulumi.dynamic.CreateResult<KeyOutputs>> {
   const rotation = { ...inputs, created_at: formatInstant(now()) };
   try {
-    const key = await createKeySafely(clientFor(provider), createBody(decodeInputs(inputs)));
-    return { id: String(key.id), outs: toOutputs(key, undefined, rotation) };
+    const client = clientFor(provider, inputs);
+    const decoded = decodeInputs(inputs);
+    const key = await createKeySafely(client, createBody(decoded));
+    const outs = toOutputs(key, undefined, rotation);
+    const partial = { id: String(key.id), properties: { ...outs, __provider: inputs.__provider } };
+    await awaitUsableIfAsked(decoded, key, partial, configStore().get(provider), client.settings.timeoutMs);
+    return { id: String(key.id), outs };
   } catch (err) {
     if (!isAmbiguousCreateError(err) || err.recovery.step !== "adopt") throw err;
     const { key } = err.recovery;
@@ -106,15 +116,15 @@ export async function create(provider: object, inputs: EngineProps): Promise<pul
 }
 
 /**
- * Reads the key with one GET. Keeps the rotation fields of `props` (the API has none), and
- * `regions_details` if `props` asked for it. A 404 on a refresh (`props` holds the key's stored
- * outputs) returns no id, so Pulumi drops the key from state. A 404 on `ObjectStorageKey.get`
- * (no stored outputs) fails: an empty answer would make Pulumi record a key with every output
- * undefined.
+ * Reads the key with one GET, in the account of `props`' connection. Keeps the rotation fields of
+ * `props` (the API has none), its connection, and `regions_details` if `props` asked for it. A
+ * 404 on a refresh (`props` holds the key's stored outputs) returns no id, so Pulumi drops the key
+ * from state. A 404 on `ObjectStorageKey.get` (no stored outputs) fails: an empty answer would
+ * make Pulumi record a key with every output undefined.
  */
 export async function read(provider: object, id: string, props?: EngineProps): Promise<pulumi.dynamic.ReadResult<KeyOutputs>> {
   const keyId = parseKeyId(id);
-  const key = await clientFor(provider).getKey(keyId);
+  const key = await clientFor(provider, props).getKey(keyId);
   if (!key && typeof props?.access_key !== "string") {
     throw linodeApiError(
       `GET /object-storage/keys/${keyId}`,
@@ -132,23 +142,31 @@ export async function read(provider: object, id: string, props?: EngineProps): P
  * and `created_at`, and recomputes `rotation_due_at` from the new rotation inputs (which need no
  * API call). A key without `created_at` (made before rotation existed) does not get one: its age
  * is not known. `include_regions_details` turned on with nothing else to change costs one GET.
+ * A new `connection` (or none instead of one) costs one GET with the new settings, which must
+ * see the key before anything is recorded (connection.ts); every request then uses them.
  */
 export async function update(provider: object, id: string, stored: EngineProps, news: EngineProps): Promise<pulumi.dynamic.UpdateResult<KeyOutputs>> {
   const olds = decodeState(id, stored);
   const inputs = decodeInputs(news);
   const shaping = { ...inputs, created_at: olds.created_at };
+  const keyId = parseKeyId(id);
+  const client = clientFor(provider, inputs);
+  const seen = connectionChanges(olds, inputs) ? await confirmVisible(client, keyId) : undefined;
   const body = updateBody(olds, inputs);
-  if (body) return { outs: toOutputs(await clientFor(provider).updateKey(parseKeyId(id), body), olds.secret_key, shaping) };
+  if (body) return { outs: toOutputs(await client.updateKey(keyId, body), olds.secret_key, shaping) };
+  if (seen) return { outs: toOutputs(seen, olds.secret_key, shaping) };
   const restated = restateDetails(withoutProvider(olds), inputs);
   if (restated) return { outs: withRotation(restated, olds.created_at, inputs) };
   // regions_details was just asked for: only the key knows its endpoints.
-  const keyId = parseKeyId(id);
-  const key = await clientFor(provider).getKey(keyId);
+  const key = await client.getKey(keyId);
   if (!key) throw keyGoneError(`GET /object-storage/keys/${keyId}`, keyId);
   return { outs: toOutputs(key, olds.secret_key, shaping) };
 }
 
-/** Revokes the key with one DELETE; a key already gone counts as revoked. */
-export async function remove(provider: object, id: string): Promise<void> {
-  await clientFor(provider).deleteKey(parseKeyId(id));
+/**
+ * Revokes the key with one DELETE, in the account of `props`' connection (the stored outputs;
+ * 0.1.0's stored code passes none, and its keys have no connection); a key already gone counts as revoked.
+ */
+export async function remove(provider: object, id: string, props?: EngineProps): Promise<void> {
+  await clientFor(provider, props).deleteKey(parseKeyId(id));
 }

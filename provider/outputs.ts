@@ -7,6 +7,7 @@
 import type { ApiKey, KeyInputs, KeyOutputs } from "./codecs";
 import type { CreateKeyBody } from "./client";
 import { effectiveRegion } from "./access";
+import { connectionOutputs } from "./connection";
 import { detailsOutputs } from "./regions-details";
 import { rotationOutputs } from "./rotation";
 
@@ -37,7 +38,7 @@ const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
  * real (create), else `knownSecret` (from state); `[REDACTED]` is never stored. `shaping` is the
  * inputs, or the stored outputs on a read: the outputs carry the rotation fields of its
  * `created_at` and rotation inputs (the API knows neither; see rotation.ts), and `regions_details`
- * when it asks for them (see regions-details.ts).
+ * when it asks for them (see regions-details.ts), and its `connection` (see connection.ts).
  */
 export function toOutputs(key: ApiKey, knownSecret?: unknown, shaping?: Readonly<Record<string, unknown>>): KeyOutputs {
   const secret = key.secret_key !== REDACTED ? key.secret_key : typeof knownSecret === "string" && knownSecret !== REDACTED ? knownSecret : undefined;
@@ -57,6 +58,7 @@ export function toOutputs(key: ApiKey, knownSecret?: unknown, shaping?: Readonly
           ),
     regions: [...new Set(key.regions.map((r) => r.id))].sort(byText),
     ...detailsOutputs(key, shaping),
+    ...connectionOutputs(shaping),
   };
   if (secret !== undefined) outputs.secret_key = secret;
   if (shaping) Object.assign(outputs, rotationOutputs(shaping.created_at, shaping));

@@ -74,3 +74,40 @@ export function refusePlainToken(): void {
       "Run `pulumi config set --secret linode:token <token>` (or remove it and use LINODE_TOKEN), then rotate the token: the old value is already in Pulumi.<stack>.yaml.",
   );
 }
+
+/** The connection a program gives a key (resource.ts's `ObjectStorageKeyConnection`). */
+interface ConnectionArgs {
+  token: pulumi.Input<string>;
+  url?: pulumi.Input<string>;
+  apiVersion?: pulumi.Input<string>;
+}
+
+/** The refusal of a token that is not a secret; it never carries the token. */
+function plainConnectionToken(name: string): Error {
+  return objkeyError(
+    "settings",
+    `connection.token of ObjectStorageKey "${name}" is not a Pulumi secret, so Pulumi would write it to the stack's state, backups and history in clear text. ` +
+      'Wrap it with pulumi.secret(...) or read it with config.requireSecret("..."); nothing was sent to Linode.',
+  );
+}
+
+/**
+ * `connection` with its token checked: it must be a secret Output, else the program fails before
+ * the key is registered (so before any request, at preview too). A plain string fails at once;
+ * an Output that is not secret fails when its secrecy is known. The provider cannot tell: its
+ * host unwraps secrets before every call.
+ */
+export function guardConnection<C extends ConnectionArgs>(name: string, connection: C | undefined): C | undefined {
+  if (connection === undefined || connection === null || typeof connection !== "object") return connection;
+  const token = connection.token;
+  if (!pulumi.Output.isInstance(token)) {
+    if (token === undefined || token === null) return connection;
+    throw plainConnectionToken(name);
+  }
+  const given = pulumi.output(token as pulumi.Input<string>);
+  const checked = pulumi.output(pulumi.isSecret(given)).apply((secret) => {
+    if (!secret) throw plainConnectionToken(name);
+    return given;
+  });
+  return { ...connection, token: pulumi.secret(checked) };
+}

@@ -58,7 +58,7 @@ export class ObjectStorageKeyProvider implements pulumi.dynamic.ResourceProvider
   }
 
   /** The engine's `delete`: see `operations.remove`, which says what it does. */
-  async delete(id: string): Promise<void> {
-    return operations.remove(this, id);
+  async delete(id: string, props?: EngineProps): Promise<void> {
+    return operations.remove(this, id, props);
   }
 }

@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { ApiBucketAccess, Permissions, RegionDetails } from "./codecs";
-import { omitResponsesFromDebugLog, refusePlainToken } from "./program-guards";
+import { guardConnection, omitResponsesFromDebugLog, refusePlainToken } from "./program-guards";
 import { objectStorageKeyProvider } from "./provider";
 
 /** One bucket the key may use, and how. */
@@ -22,6 +22,44 @@ export interface BucketAccessArgs {
    * @deprecated Linode replaced clusters with regions: set `region` (for `us-east-1`, `us-east`).
    */
   cluster?: pulumi.Input<string>;
+}
+
+/**
+ * The Linode account a key lives in, when it is not the stack's (`linode:token` or
+ * `LINODE_TOKEN`). The names are those of the `linode:` config keys, so values copy across.
+ *
+ * ## Example Usage
+ *
+ * ```ts
+ * import * as pulumi from "@pulumi/pulumi";
+ * import { ObjectStorageKey } from "pulumi-linode-objkey";
+ *
+ * const staging = new pulumi.Config("staging");
+ * const stagingAccount = { token: staging.requireSecret("linodeToken") };
+ *
+ * new ObjectStorageKey("prod-backups", { label: "backups" }); // the stack's account
+ * new ObjectStorageKey("staging-backups", { label: "backups", connection: stagingAccount });
+ * ```
+ */
+export interface ObjectStorageKeyConnection {
+  /**
+   * The account's API token, with the `object_storage:read_write` scope. It must be a Pulumi
+   * secret (`pulumi.secret(...)`, `config.requireSecret(...)`): a plain value would be written to
+   * the state in clear text, so it is refused before any request. Changing it to another token
+   * of the same account changes no key (the provider checks with one GET that the key is visible
+   * with it); a token of another account fails, naming the key, and changes nothing.
+   */
+  token: pulumi.Input<string>;
+  /**
+   * API root without the version, like `linode:url`.
+   * @defaultValue `https://api.linode.com` (not the stack's `linode:url`: a key's account never depends on config it was not made with)
+   */
+  url?: pulumi.Input<string>;
+  /**
+   * API version path segment, like `linode:apiVersion`.
+   * @defaultValue `v4`
+   */
+  apiVersion?: pulumi.Input<string>;
 }
 
 /** Inputs of an {@link ObjectStorageKey}. Names follow the Linode API (snake_case). */
@@ -71,6 +109,48 @@ export interface ObjectStorageKeyArgs {
    * @defaultValue false: no `regions_details`
    */
   include_regions_details?: pulumi.Input<boolean>;
+  /**
+   * The account the key lives in (see {@link ObjectStorageKeyConnection}). Every verb, `refresh`
+   * and `destroy` included, uses it: it is stored with the key as a secret output, so a key made
+   * with a connection is never read, changed or revoked with the stack's default token. Adding,
+   * changing or removing it updates the key in place after one GET that must see the key with
+   * the new settings.
+   * @defaultValue none: the stack's account (`linode:token`, `linode:url`, `linode:apiVersion` or their environment variables)
+   */
+  connection?: ObjectStorageKeyConnection;
+  /**
+   * `true` makes create, and so every replacement, return only once the new key works: Linode's
+   * S3 endpoints can refuse a new key with `403 AccessDenied` for a while, most often on E2/E3
+   * endpoints. The provider sends a signed S3 request (AWS Signature V4) with the new key to each
+   * endpoint of an unlimited key's regions, or for each bucket of a limited key, until all accept
+   * it, showing the time so far; a replaced key is revoked only after that. When
+   * `wait_until_usable_timeout_seconds` runs out, `up` fails naming the endpoints that still
+   * refuse the key, and the key stays in state. Off by default: it costs at least one S3 round
+   * trip per endpoint on every create, and needs this machine to reach the S3 endpoints
+   * (docs/accounts.md). Changing it changes no key.
+   *
+   * ## Example Usage
+   *
+   * ```ts
+   * import { ObjectStorageKey } from "pulumi-linode-objkey";
+   *
+   * // The bucket object below is written with this key in the same `pulumi up`: wait until it works.
+   * const uploader = new ObjectStorageKey("uploader", {
+   *   label: "site-uploader",
+   *   bucket_access: [{ bucket_name: "site", permissions: "read_write", region: "gb-lon" }],
+   *   wait_until_usable: true,
+   *   wait_until_usable_timeout_seconds: 600,
+   * });
+   * ```
+   * @defaultValue false: create returns as soon as Linode answers
+   */
+  wait_until_usable?: pulumi.Input<boolean>;
+  /**
+   * How long `wait_until_usable` waits for the new key, in whole seconds from 1 to 3600.
+   * Changing it changes no key.
+   * @defaultValue 300 (5 minutes)
+   */
+  wait_until_usable_timeout_seconds?: pulumi.Input<number>;
 }
 
 /**
@@ -197,9 +277,10 @@ export class ObjectStorageKey extends pulumi.dynamic.Resource {
    * @param name The unique name of the resource in this program.
    * @param id The key's id, e.g. `"1234"`.
    * @param opts Resource options.
+   * @param connection The account that holds the key, when it is not the stack's (see {@link ObjectStorageKeyConnection}).
    */
-  static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions): ObjectStorageKey {
-    return new ObjectStorageKey(name, undefined, { ...opts, id });
+  static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions, connection?: ObjectStorageKeyConnection): ObjectStorageKey {
+    return new ObjectStorageKey(name, connection ? { connection } : undefined, { ...opts, id });
   }
 
   /**
@@ -214,15 +295,19 @@ export class ObjectStorageKey extends pulumi.dynamic.Resource {
    * @param name The unique name of the resource.
    * @param args The key's label, bucket access and regions.
    * @param opts Resource options; `secret_key` is always added to `additionalSecretOutputs`.
-   * @throws When `linode:token` is set in stack config without `--secret` (it would reach state).
+   * @throws When `linode:token` is set in stack config without `--secret`, or `connection.token`
+   * is not a Pulumi secret (either would reach state in clear text).
    */
   constructor(name: string, args: ObjectStorageKeyArgs, opts?: pulumi.CustomResourceOptions);
-  /** @internal For {@link ObjectStorageKey.get}: no inputs, `opts.id` names the key to read. */
-  constructor(name: string, args: ObjectStorageKeyArgs | undefined, opts: pulumi.CustomResourceOptions & { id: pulumi.Input<pulumi.ID> });
-  constructor(name: string, args: ObjectStorageKeyArgs | undefined, opts?: pulumi.CustomResourceOptions) {
+  /** @internal For {@link ObjectStorageKey.get}: no inputs but the connection, `opts.id` names the key to read. */
+  constructor(name: string, args: Pick<ObjectStorageKeyArgs, "connection"> | undefined, opts: pulumi.CustomResourceOptions & { id: pulumi.Input<pulumi.ID> });
+  constructor(name: string, args: Partial<ObjectStorageKeyArgs> | undefined, opts?: pulumi.CustomResourceOptions) {
     refusePlainToken();
     omitResponsesFromDebugLog();
-    const props = { ...outputSlots(), ...args };
-    super(objectStorageKeyProvider, name, props, pulumi.mergeOptions(opts, { additionalSecretOutputs: ["secret_key"] }), "linode", "ObjectStorageKey");
+    const connection = guardConnection(name, args?.connection);
+    const props = { ...outputSlots(), ...args, ...(connection ? { connection } : {}) };
+    // The connection holds the account's token: stored with the key, so only as ciphertext.
+    const secrets = pulumi.mergeOptions(opts, { additionalSecretOutputs: connection ? ["secret_key", "connection"] : ["secret_key"] });
+    super(objectStorageKeyProvider, name, props, secrets, "linode", "ObjectStorageKey");
   }
 }

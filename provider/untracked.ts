@@ -11,7 +11,7 @@
  *
  * @packageDocumentation
  */
-import type { ApiKey } from "./codecs";
+import type { ApiKey, KeyQuota } from "./codecs";
 import { createKeysClient } from "./client";
 import { markerInstant } from "./create-marker";
 import { parseKeyId } from "./codecs";
@@ -81,6 +81,25 @@ export async function findUntrackedKeys(exports: readonly unknown[], minAgeMs = 
   const stacks = stackKeysFromExports(exports);
   const client = createKeysClient(resolveSettings(undefined, process.env, overrides));
   return untrackedKeys(await client.listKeys(), stacks, Date.now(), minAgeMs);
+}
+
+/**
+ * The account's key limit and usage (one GET), or why it could not be read: the list is still
+ * worth printing without it. Settings as for {@link findUntrackedKeys}.
+ */
+export async function accountKeyUsage(overrides?: LinodeSettingsOverrides): Promise<{ quota: KeyQuota } | { failure: string }> {
+  try {
+    return { quota: await createKeysClient(resolveSettings(undefined, process.env, overrides)).getKeyQuota() };
+  } catch (err) {
+    return { failure: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+/** One line saying how many of its keys the account uses. */
+export function keyUsageLine(usage: { quota: KeyQuota } | { failure: string }): string {
+  if ("failure" in usage) return `Account key usage: unknown (${usage.failure}).`;
+  const { usage: used, quota_limit } = usage.quota;
+  return `Account key usage: ${used} of ${quota_limit} access keys (${Math.max(0, quota_limit - used)} left).`;
 }
 
 /**

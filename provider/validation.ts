@@ -6,10 +6,12 @@
  */
 import type { BucketAccessInput } from "./codecs";
 import { CLUSTER_ID, HOSTS_OF_CLUSTERLESS_REGIONS, clusterToRegion, effectiveRegion } from "./access";
+import { validateConnection } from "./connection";
 import { CREATE_MARKER_PREFIX } from "./create-marker";
 import { validateIncludeDetails } from "./regions-details";
 import { validateRotation } from "./rotation";
 import { UNKNOWN, containsUnknown, isUnknown } from "./unknowns";
+import { validateUsable } from "./usable";
 import { isRecord, typeName } from "./values";
 
 /** Linode's label rule (Cloud Manager's validation): 3 to 50 characters after trimming. */
@@ -35,7 +37,17 @@ export interface Failure {
 }
 
 // Arrays, not Sets: Pulumi's closure serializer cannot carry a Set into the serialized provider.
-const INPUT_KEYS = ["label", "bucket_access", "regions", "rotation_days", "rotation_trigger", "include_regions_details"];
+const INPUT_KEYS = [
+  "label",
+  "bucket_access",
+  "regions",
+  "rotation_days",
+  "rotation_trigger",
+  "include_regions_details",
+  "connection",
+  "wait_until_usable",
+  "wait_until_usable_timeout_seconds",
+];
 const ACCESS_KEYS = ["bucket_name", "permissions", "region", "cluster"];
 const OUTPUT_ONLY = ["access_key", "secret_key", "limited", "regions_details"];
 const PROVIDER_OUTPUTS = ["created_at", "rotation_due_at"];
@@ -58,6 +70,8 @@ export function validateInputs(raw: Record<string, unknown>): { inputs: Record<s
     bucket_access: validateBucketAccess(raw.bucket_access, fail),
     ...validateRotation(raw, fail),
     ...validateIncludeDetails(raw, fail),
+    ...validateConnection(raw, fail),
+    ...validateUsable(raw, fail),
   };
   const inputs = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
   return { inputs, failures };
@@ -74,7 +88,7 @@ function checkPropertyNames(raw: Record<string, unknown>, fail: Fail): void {
       ? "it is an output that Linode sets, not an input"
       : PROVIDER_OUTPUTS.includes(key)
         ? "it is an output that the provider sets when it creates the key, not an input"
-        : "the inputs are label, bucket_access, regions, rotation_days, rotation_trigger and include_regions_details (snake_case, as the Linode API names them)";
+        : "the inputs are label, bucket_access, regions, rotation_days, rotation_trigger, include_regions_details, connection, wait_until_usable and wait_until_usable_timeout_seconds (snake_case, as the Linode API names them)";
     fail(key === "" ? '""' : key, `unknown property: ${hint}`);
   }
 }

@@ -708,6 +708,9 @@ describe("Linode API emulator", function () {
         ["--catalogue", "LINODE_EMULATOR_CATALOGUE"],
         ["--default-regions", "LINODE_EMULATOR_DEFAULT_REGIONS"],
         ["--order-seed", "LINODE_EMULATOR_ORDER_SEED"],
+        ["--key-limit", "LINODE_EMULATOR_KEY_LIMIT"],
+        ["--s3-usable-delay-ms", "LINODE_EMULATOR_S3_USABLE_DELAY_MS"],
+        ["--s3-delayed-types", "LINODE_EMULATOR_S3_DELAYED_TYPES"],
       ])
         assert.match(out, new RegExp(`${option} [\\s\\S]*\\[${env}`), option);
       assert.match(out, /23 regions/);

@@ -135,9 +135,21 @@ describe("serialized provider", () => {
       assert.equal(unconfiguredText, text);
     });
 
-    it("references io-ts and axios only through require(...), never their code by value", () => {
+    it("references io-ts, axios and the SigV4 signer only through require(...), never their code by value", () => {
       const targets = requireTargets(text);
-      assert.deepEqual([...new Set(targets)].sort(), ["axios/dist/node/axios.cjs", "crypto", "http", "https", "io-ts/lib/index.js", "net"]);
+      assert.deepEqual([...new Set(targets)].sort(), [
+        "@aws-crypto/sha256-js/build/main/index.js",
+        "@smithy/signature-v4/dist-cjs/index.js",
+        "axios/dist/node/axios.cjs",
+        "crypto",
+        "http",
+        "https",
+        "io-ts/lib/index.js",
+        "net",
+      ]);
+      const signerSrc = readFileSync(require.resolve("@smithy/signature-v4"), "utf8");
+      assert.ok(signerSrc.includes("class SignatureV4"), "the signer's source lacks its class");
+      assert.ok(!text.includes("class SignatureV4"), "the signer's code by value");
       // Markers of the libraries' own code: present in their sources, absent from the text.
       const ioTs = readFileSync(require.resolve("io-ts"), "utf8");
       const axiosSrc = readFileSync(require.resolve("axios"), "utf8");
@@ -156,7 +168,7 @@ describe("serialized provider", () => {
     // By value (the code sits in the project, not in node_modules): issue 12 bounds the installed size.
     // This bound grows with the provider's own code (its size: docs/bench/results.md, "serialized provider
     // from source"); it is there to catch a library captured by value, which adds far more.
-    it(`stays under 96 KiB (size and breakdown logged)`, () => {
+    it(`stays under 128 KiB (size and breakdown logged)`, () => {
       const bytes = Buffer.byteLength(text);
       const targets = requireTargets(text);
       const fns = functionBlocks(text);
@@ -168,7 +180,7 @@ describe("serialized provider", () => {
           `largest: ${largest.map((f) => `${f.name} ${f.bytes}`).join(", ")}`,
       );
       assert.equal(fns.length, (text.match(/^function __/gm) ?? []).length);
-      assert.ok(bytes < 96 * 1024, `serialized provider is ${bytes} bytes`);
+      assert.ok(bytes < 128 * 1024, `serialized provider is ${bytes} bytes`);
     });
   });
 
