@@ -1,64 +1,20 @@
 /**
  * The provider objects. `ObjectStorageKey` hands the engine {@link objectStorageKeyProvider}, the
  * exports object of engine.ts, because Pulumi serializes an installed module's exports object as
- * one `require()` (see engine.ts). {@link ObjectStorageKeyProvider} is the class 0.1.0 handed it;
- * its code is frozen in states written by 0.1.0, so operations.ts keeps the functions it calls.
+ * one `require()` (see engine.ts). The class 0.1.0 handed it lives on in the tests
+ * (tests/provider-class.ts); its code is frozen in states written by 0.1.0, so operations.ts keeps
+ * the functions it calls.
  *
  * @packageDocumentation
  */
 import type * as pulumi from "@pulumi/pulumi";
-import type { EngineProps, KeyOutputs } from "./codecs";
+import type { EngineProps } from "./codecs";
 import * as engine from "./engine";
-import * as operations from "./operations";
 
 /**
  * The provider every {@link ObjectStorageKey} passes to `pulumi.dynamic.Resource`: engine.ts's
  * module exports object, not a copy, so that Pulumi serializes it as
  * `require("pulumi-linode-objkey/engine")` when the package is installed. Settings come from stack
- * config or the environment when each call runs, as for {@link ObjectStorageKeyProvider}.
+ * config or the environment when each call runs.
  */
 export const objectStorageKeyProvider: pulumi.dynamic.ResourceProvider<EngineProps, EngineProps> = engine;
-
-/**
- * The provider as a class, each instance keeping the stack config given to its own `configure`.
- * Not part of the package's entry point: `ObjectStorageKey` cannot take another provider, so users
- * have no use for it. The tests use it to run providers with different settings side by side;
- * settings come from stack config (`linode:token`, `linode:url`, ...) or the environment
- * (`LINODE_TOKEN`, `LINODE_URL`, ...) when a call runs.
- */
-export class ObjectStorageKeyProvider implements pulumi.dynamic.ResourceProvider<EngineProps, EngineProps> {
-  /** The engine's `configure`: see `operations.configure`, which says what it does. */
-  async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
-    operations.configure(this, req);
-  }
-
-  /** The engine's `check`: see `operations.check`, which says what it does. */
-  async check(_olds: EngineProps, news: EngineProps): Promise<pulumi.dynamic.CheckResult<EngineProps>> {
-    return operations.check(news);
-  }
-
-  /** The engine's `diff`: see `operations.diff`, which says what it does. */
-  async diff(_id: string, olds: EngineProps, news: EngineProps): Promise<pulumi.dynamic.DiffResult> {
-    return operations.diff(olds, news);
-  }
-
-  /** The engine's `create`: see `operations.create`, which says what it does. */
-  async create(inputs: EngineProps): Promise<pulumi.dynamic.CreateResult<KeyOutputs>> {
-    return operations.create(this, inputs);
-  }
-
-  /** The engine's `read`: see `operations.read`, which says what it does. */
-  async read(id: string, props?: EngineProps): Promise<pulumi.dynamic.ReadResult<KeyOutputs>> {
-    return operations.read(this, id, props);
-  }
-
-  /** The engine's `update`: see `operations.update`, which says what it does. */
-  async update(id: string, olds: EngineProps, news: EngineProps): Promise<pulumi.dynamic.UpdateResult<KeyOutputs>> {
-    return operations.update(this, id, olds, news);
-  }
-
-  /** The engine's `delete`: see `operations.remove`, which says what it does. */
-  async delete(id: string, props?: EngineProps): Promise<void> {
-    return operations.remove(this, id, props);
-  }
-}

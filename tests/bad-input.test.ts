@@ -6,7 +6,7 @@
  */
 import { strict as assert } from "node:assert";
 import type { Emulator } from "../emulator/server";
-import type { ObjectStorageKeyProvider } from "../provider/provider";
+import type { ObjectStorageKeyProvider } from "./provider-class";
 import type { KeyInputs } from "../provider/codecs";
 import { printTable, withProvider } from "./helpers";
 

@@ -12,7 +12,7 @@ import { guardConnection } from "../provider/program-guards";
 import { createMarker } from "../provider/create-marker";
 import { diffKey } from "../provider/diff";
 import { calls, providerFor, rejection } from "./helpers";
-import { ObjectStorageKeyProvider } from "../provider/provider";
+import { ObjectStorageKeyProvider } from "./provider-class";
 
 const SECRET_TOKEN = "tok en-with-a-space-0123456789";
 

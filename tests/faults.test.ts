@@ -10,7 +10,7 @@ import type { Emulator } from "../emulator/server";
 import type { Fault } from "../emulator/faults";
 import type { ApiKey as EmuKey } from "../emulator/store";
 import { getObjectStorageKeys, isAmbiguousCreateError } from "../provider";
-import type { ObjectStorageKeyProvider } from "../provider/provider";
+import type { ObjectStorageKeyProvider } from "./provider-class";
 import type { KeyInputs, KeyOutputs } from "../provider/codecs";
 import { FAST_RETRIES, assertMentions, calls, printTable, providerFor, rejection, sleep, withProvider } from "./helpers";
 

@@ -1,6 +1,6 @@
 /** Shared test helpers: a configured provider against an emulator. */
 import { strict as assert } from "node:assert";
-import { ObjectStorageKeyProvider } from "../provider/provider";
+import { ObjectStorageKeyProvider } from "./provider-class";
 import { Emulator, EmulatorOptions, startEmulator } from "../emulator/server";
 
 /** Fast retry settings so fault tests run in milliseconds. */

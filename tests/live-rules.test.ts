@@ -6,7 +6,7 @@
 import { strict as assert } from "node:assert";
 import { LIVE_ENDPOINTS } from "../emulator/catalogue";
 import { Emulator, EmulatorOptions, startEmulator } from "../emulator/server";
-import type { ObjectStorageKeyProvider } from "../provider/provider";
+import type { ObjectStorageKeyProvider } from "./provider-class";
 import type { KeyInputs, KeyOutputs } from "../provider/codecs";
 import { LIVE_CLUSTERS, MARKER, calls, markedBody, providerFor, withProvider } from "./helpers";
 

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import type { Emulator } from "../emulator/server";
 import { getObjectStorageKey, getObjectStorageKeys } from "../provider";
-import { ObjectStorageKeyProvider } from "../provider/provider";
+import { ObjectStorageKeyProvider } from "./provider-class";
 import { createKeysClient } from "../provider/client";
 import { USER_AGENT } from "../provider/http-attempt";
 import type { KeyInputs, KeyOutputs } from "../provider/codecs";

@@ -5,7 +5,7 @@
  */
 import { strict as assert } from "node:assert";
 import type { Emulator } from "../emulator/server";
-import type { ObjectStorageKeyProvider } from "../provider/provider";
+import type { ObjectStorageKeyProvider } from "./provider-class";
 import type { KeyInputs, KeyOutputs } from "../provider/codecs";
 import { isObjectStorageKeyError } from "../provider/errors";
 import { MARKER, calls, markedBody, rejection, shapes, withProvider } from "./helpers";

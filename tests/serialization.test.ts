@@ -14,7 +14,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { startEmulator, Emulator } from "../emulator/server";
-import { ObjectStorageKeyProvider } from "../provider/provider";
+import { ObjectStorageKeyProvider } from "./provider-class";
 import type { EngineProps, KeyInputs, KeyOutputs } from "../provider/codecs";
 import * as engine from "../provider/engine";
 import { objectStorageKeyProvider } from "../provider/provider";

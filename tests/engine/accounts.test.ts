@@ -172,7 +172,7 @@ describe("engine: several accounts in one program (issue 18)", function () {
     assert.deepEqual(keyChanges(up.summary), { replace: 1 });
     const { b } = await outputs();
     assert.notEqual(b, before);
-    assert.deepEqual(writes(emuB), ["POST /object-storage/keys", `DELETE /object-storage/keys/${before}`]);
+    assert.deepEqual(writes(emuB), ["POST /object-storage/keys", `PUT /object-storage/keys/${b}`, `DELETE /object-storage/keys/${before}`]);
     assert.deepEqual(writes(emuA), []);
   });
 
