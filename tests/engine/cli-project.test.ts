@@ -11,7 +11,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { startEmulator } from "../../emulator/server";
 import { createSandbox, packThisPackage } from "../../tools/sandbox";
-import { exportedKeys, lastChanges, pinned, pulumiIn } from "../../tools/pulumi-command";
+import { exportedKeys, lastChanges, pinned, pulumiIn, sdkUnderTest } from "../../tools/pulumi-command";
 
 const execFileAsync = promisify(execFile);
 
@@ -60,7 +60,7 @@ describe("engine (pulumi CLI): a user's own TypeScript project, from the packed 
       fs.writeFileSync(path.join(project, "Pulumi.yaml"), "name: objkey-user\nruntime: nodejs\ndescription: A user's project\n");
       fs.writeFileSync(path.join(project, "tsconfig.json"), JSON.stringify(TSCONFIG, null, 2));
       fs.writeFileSync(path.join(project, "index.ts"), userProgram("app-key", "read_only"));
-      const installs = [tarball, `@pulumi/pulumi@${pinned("@pulumi/pulumi")}`, `typescript@${pinned("typescript")}`, `@types/node@${pinned("@types/node")}`];
+      const installs = [tarball, `@pulumi/pulumi@${sdkUnderTest()}`, `typescript@${pinned("typescript")}`, `@types/node@${pinned("@types/node")}`];
       await execFileAsync("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", ...installs], { cwd: project, timeout: 300000 });
       const pulumi = pulumiIn(sb, project);
       await pulumi(["stack", "init", "dev"]);
