@@ -5,14 +5,14 @@
  * by a killed `pulumi up` are found with `linode-objkey untracked`.
  */
 import { strict as assert } from "node:assert";
-import { execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import type { ObjectStorageKeyArgs } from "../../provider";
 import { ChaosProxy, startChaosProxy } from "../chaos-proxy";
 import { sleep, waitFor } from "../helpers";
-import { EngineRun, changes, engineRun, stateKeys } from "./harness";
+import { EngineRun, changes, engineRun, spawnUp, stateKeys } from "./harness";
 
 const execFileAsync = promisify(execFile);
 const QUICK = { "linode-objkey:timeoutMs": "400", "linode:minRetryDelayMs": "10", "linode:maxRetryDelayMs": "100" };
@@ -242,36 +242,18 @@ describe("engine: after a killed pulumi up (issue 7 §6)", function () {
     let killGroup = (): void => undefined;
     try {
       run.emu.inject({ kind: "delay", ms: 1500, method: "POST", times: Infinity });
-      // The same program from a file, run by a `pulumi up` started here, so the kill names its pid
-      // (a pattern could hit another run's process). Its own process group, to clean up its plugins.
-      const program = `const { ObjectStorageKey } = require(${JSON.stringify(path.resolve(__dirname, "../../provider"))});
-for (const [name, args] of Object.entries(${JSON.stringify(spec)})) new ObjectStorageKey(name, args);\n`;
-      fs.writeFileSync(path.join(run.sb.workDir, "index.js"), program);
-      const env = { ...process.env, ...run.sb.envVars };
-      const upArgs = ["up", "--yes", "--skip-preview", "--parallel", "4", "--stack", "sigkill", "--non-interactive"];
-      const upProcess = spawn(run.sb.pulumiBin, upArgs, {
-        cwd: run.sb.workDir,
-        env: { ...env, PULUMI_NODEJS_ROOT_DIRECTORY: run.sb.workDir },
-        stdio: "ignore",
-        detached: true,
-      });
-      killGroup = () => {
-        try {
-          process.kill(-upProcess.pid!, "SIGKILL");
-        } catch {
-          // none left
-        }
-      };
-      const up = new Promise<string>((resolve) => upProcess.on("exit", (code, signal) => resolve(signal ?? `exit ${code}`)));
+      const up = spawnUp(run, ["--parallel", "4"]);
+      killGroup = up.killGroup;
       // 8 keys: the second wave of 4 POSTs waits 1.5 s for its answers, so the engine writes no
       // checkpoint now (a kill during a write tears it: docs/crash-recovery-torn-checkpoint.md).
       await waitFor(() => run.emu.keys().length >= 8, 60000);
-      upProcess.kill("SIGKILL");
-      assert.equal(await up, "SIGKILL", "the up was killed");
+      up.child.kill("SIGKILL");
+      assert.equal(await up.exited, "SIGKILL", "the up was killed");
       run.emu.clearFaults();
       await sleep(1600); // answers to the POSTs in flight go nowhere
       killGroup(); // the plugins the killed CLI left behind
 
+      const env = { ...process.env, ...run.sb.envVars };
       const pulumi = (...args: string[]) =>
         execFileAsync(run.sb.pulumiBin, [...args, "--stack", "sigkill", "--non-interactive"], { cwd: run.sb.workDir, env, maxBuffer: 1 << 30 });
       await pulumi("cancel", "--yes").catch(() => undefined); // the file backend may hold a lock

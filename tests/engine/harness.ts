@@ -2,7 +2,7 @@
  * Engine test harness: an emulator, a sandboxed Pulumi area, an inline stack whose program
  * declares whatever `spec` holds, and a record of every byte the engine printed.
  */
-import { execFile } from "node:child_process";
+import { ChildProcess, execFile, spawn } from "node:child_process";
 import { promisify } from "node:util";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -143,4 +143,42 @@ export async function timed<T>(timings: [string, number][], name: string, fn: ()
   } finally {
     timings.push([name, Date.now() - start]);
   }
+}
+
+/** A `pulumi up` this process started (see {@link spawnUp}). */
+export interface SpawnedUp {
+  /** The CLI's own process: kill this one, by its pid. */
+  child: ChildProcess;
+  /** How it ended: the signal's name, or `exit <code>`. */
+  exited: Promise<string>;
+  /** Kills what is left of its process group (the plugins a killed CLI leaves behind). */
+  killGroup(): void;
+}
+
+/**
+ * Starts `pulumi up` on `run.spec`'s keys, the program written as a file in the project, as a
+ * child of this process: a test can then SIGKILL exactly that CLI by its pid (an inline
+ * Automation API up gives no pid, and a pattern could hit another run's process). The child leads
+ * a process group of its own, so its plugins can be cleaned up after.
+ */
+export function spawnUp(run: EngineRun, args: string[]): SpawnedUp {
+  const provider = JSON.stringify(path.resolve(__dirname, "../../provider"));
+  const program = `const { ObjectStorageKey } = require(${provider});\nfor (const [name, args] of Object.entries(${JSON.stringify(run.spec)})) new ObjectStorageKey(name, args);\n`;
+  fs.writeFileSync(path.join(run.sb.workDir, "index.js"), program);
+  const child = spawn(run.sb.pulumiBin, ["up", "--yes", "--skip-preview", "--non-interactive", "--stack", run.stack.name, ...args], {
+    cwd: run.sb.workDir,
+    // The stand-in language host does not pass --root-directory (see tools/pulumi-cli.sh).
+    env: { ...process.env, ...run.sb.envVars, PULUMI_NODEJS_ROOT_DIRECTORY: run.sb.workDir },
+    stdio: "ignore",
+    detached: true,
+  });
+  const exited = new Promise<string>((resolve) => child.on("exit", (code, signal) => resolve(signal ?? `exit ${code}`)));
+  const killGroup = () => {
+    try {
+      process.kill(-child.pid!, "SIGKILL");
+    } catch {
+      // nothing left in the group
+    }
+  };
+  return { child, exited, killGroup };
 }
