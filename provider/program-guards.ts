@@ -166,8 +166,8 @@ function reportedSecretKeys(sdk: GuardSdk): string[] | undefined {
 export const PLAIN_TOKEN_MESSAGE =
   "linode:token is set in plain text, so Pulumi would write it to the stack's state, backups and history. " +
   "Run `pulumi config set --secret linode:token <token>` (or remove it and use LINODE_TOKEN), then rotate the token: " +
-  "the old value is already in Pulumi.<stack>.yaml and, once any update ran with it, in the update history " +
-  "(`pulumi stack history`; .pulumi/history/ in a file backend).";
+  "the old value is already in Pulumi.<stack>.yaml, and Pulumi has written it to the update history of every update " +
+  "that started with it (a refresh, a destroy, an up with --skip-preview: see `pulumi stack history`; .pulumi/history/ in a file backend).";
 
 /**
  * Refuses a `linode:token` set without `--secret`: Pulumi passes stack config to dynamic

@@ -141,7 +141,7 @@ describe("program guards", () => {
       assert.match(PLAIN_TOKEN_MESSAGE, /--secret linode:token/);
       assert.match(PLAIN_TOKEN_MESSAGE, /rotate the token/);
       assert.match(PLAIN_TOKEN_MESSAGE, /Pulumi\.<stack>\.yaml/);
-      assert.match(PLAIN_TOKEN_MESSAGE, /pulumi stack history.*\.pulumi\/history/);
+      assert.match(PLAIN_TOKEN_MESSAGE, /update history.*--skip-preview.*pulumi stack history.*\.pulumi\/history/);
       assert.deepEqual(warnings, []);
     });
 
