@@ -135,7 +135,8 @@ export function omitResponsesFromDebugLog(sdk: GuardSdk = installedSdk()): void 
     // Reflect.set answers false (where Object.assign throws) on frozen or getter-only exports.
     if (!Reflect.set(log, "debug", wrapped) || Reflect.get(log, "debug") !== wrapped)
       throw new Error("pulumi.log.debug cannot be replaced: its exports are read-only");
-    Reflect.set(log, WRAPPED, true);
+    // Not enumerable: a copy of the log exports (`{ ...pulumi.log }`) is not wrapped.
+    Reflect.defineProperty(log, WRAPPED, { value: true, enumerable: false });
   });
 }
 

@@ -17,6 +17,8 @@ function fakeSdk(over: Partial<GuardSdk> & { freeze?: boolean } = {}): { sdk: Gu
     debug: async (msg: string) => void debugs.push(msg),
     warn: async (msg: string) => void warnings.push(msg),
   };
+  // The real log may be wrapped already (other test files build keys); this copy is not.
+  Reflect.deleteProperty(log, Symbol.for("pulumi-linode-objkey/debug-without-responses"));
   const sdk: GuardSdk = { ...installedSdk(), version: "9.9.9-test", ...over, log: over.freeze ? Object.freeze(log) : log };
   return { sdk, debugs, warnings };
 }
