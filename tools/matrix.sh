@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# The version matrix's other legs (`npm test` is the pinned leg: CLI and SDK 3.260.0, with the
-# package test also on the oldest supported SDK, 3.139.0). Each leg given as CLI:SDK runs, with that
-# CLI and that @pulumi/pulumi, the tests that depend most on them: the engine lifecycle (with its
-# secret scans, debug events included), the CLI project test (a user's project run by `pulumi`,
-# plain-token refusal included) and the package test (npm pack into a fresh project, with the leg's
-# SDK and with the oldest supported one).
+# The version matrix's other legs. `npm test` runs every test on the default CLI (the newest,
+# 3.276.0) with the SDK pinned in package-lock.json (3.260.0), the package test also on the oldest
+# supported SDK (3.139.0). Each leg given here as CLI:SDK runs, with that CLI and that
+# @pulumi/pulumi, the tests that depend most on them: the engine lifecycle (with its secret scans,
+# debug events included), the CLI project test (a user's project run by `pulumi`, plain-token
+# refusal included) and the package test (npm pack into a fresh project, with the leg's SDK and
+# with the oldest supported one).
 #
-# Usage: bash tools/matrix.sh [CLI:SDK ...]     default: 3.276.0:3.276.0 (the newest on npm and the Go proxy)
+# Usage: bash tools/matrix.sh [CLI:SDK ...]
+# Default legs: 3.276.0:3.276.0 (the newest on npm and the Go proxy) and 3.260.0:3.260.0 (the pinned one).
 #
 # A leg runs in a scratch copy of this checkout (git's tracked and untracked-not-ignored files), with
 # `npm ci` and then `npm install --no-save @pulumi/pulumi@SDK`, so this checkout's node_modules and
@@ -14,7 +16,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 legs=("$@")
-[ ${#legs[@]} -gt 0 ] || legs=(3.276.0:3.276.0)
+[ ${#legs[@]} -gt 0 ] || legs=(3.276.0:3.276.0 3.260.0:3.260.0)
 FILES=(lifecycle cli-project package)
 status=0
 for leg in "${legs[@]}"; do

@@ -24,7 +24,7 @@
 # folder (else `pulumi.getRootDirectory()` is wrong). It must sit in the same folder as the real
 # `pulumi` file: the CLI looks there (after resolving symlinks) before PATH.
 #
-# Without a VERSION, a `pulumi` on PATH that is at least the default and already has
+# Without a VERSION, a `pulumi` on PATH that is at least $MIN_PATH_VERSION and already has
 # `pulumi-language-nodejs` beside it (a full install) is used as it is; with one, only that exact
 # version is. Otherwise both are built into the cache.
 #
@@ -32,7 +32,12 @@
 # X is built into $PULUMI_CLI_CACHE/pulumi-vX.
 set -euo pipefail
 
-DEFAULT_VERSION=v3.260.0
+# The CLI built when no version is asked for: the newest on npm and the Go module proxy when last
+# checked (users' installers give them the newest CLI, while each project pins its own SDK, so the
+# tests run the newest CLI with the SDK in package-lock.json). tools/matrix.sh runs the pinned one.
+DEFAULT_VERSION=v3.276.0
+# Without a version asked for, a full install on PATH at least this new is used as it is.
+MIN_PATH_VERSION=v3.260.0
 requested=${1:-${PULUMI_VERSION:-}}
 PULUMI_VERSION=${requested:-$DEFAULT_VERSION}
 PULUMI_VERSION=v${PULUMI_VERSION#v}
@@ -52,10 +57,10 @@ shim_src=$root/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs
 say() { echo "[pulumi-cli] $*" >&2; }
 
 version_ok() { # $1: a version like v3.261.0 or 3.261.0
-  local want=${PULUMI_VERSION#v} have=${1#v}
+  local want=${PULUMI_VERSION#v} have=${1#v} min=${MIN_PATH_VERSION#v}
   [ -n "$have" ] || return 1
   if [ -n "$requested" ]; then [ "$have" = "$want" ]; return; fi
-  [ "$(printf '%s\n%s\n' "$want" "$have" | sort -V | head -n1)" = "$want" ]
+  [ "$(printf '%s\n%s\n' "$min" "$have" | sort -V | head -n1)" = "$min" ]
 }
 
 install_shim() { # $1: folder
@@ -125,7 +130,7 @@ if command -v flock >/dev/null 2>&1; then
 fi
 
 if command -v pulumi >/dev/null 2>&1; then
-  say "not using the pulumi on PATH ($(pulumi version 2>/dev/null || echo unknown version)): it needs to be $([ -n "$requested" ] || echo '>= ')$PULUMI_VERSION with pulumi-language-nodejs beside it"
+  say "not using the pulumi on PATH ($(pulumi version 2>/dev/null || echo unknown version)): it needs to be $([ -n "$requested" ] && echo "$PULUMI_VERSION" || echo ">= $MIN_PATH_VERSION") with pulumi-language-nodejs beside it"
 fi
 
 bin=$cache/bin
