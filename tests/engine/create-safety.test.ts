@@ -239,19 +239,19 @@ describe("engine: after a killed pulumi up (issue 7 §6)", function () {
     // Answers to POSTs come 1.5 s after the key is made, within the timeout: a kill lands while
     // several keys exist that the engine has not heard of.
     const run = await engineRun({ stackName: "sigkill", spec, config: { ...QUICK, "linode-objkey:timeoutMs": "10000" } });
-    let killGroup = (): void => undefined;
+    let cleanup = (): void => undefined;
     try {
       run.emu.inject({ kind: "delay", ms: 1500, method: "POST", times: Infinity });
       const up = spawnUp(run, ["--parallel", "4"]);
-      killGroup = up.killGroup;
+      cleanup = up.cleanup;
       // 8 keys: the second wave of 4 POSTs waits 1.5 s for its answers, so the engine writes no
       // checkpoint now (a kill during a write tears it: docs/crash-recovery-torn-checkpoint.md).
       await waitFor(() => run.emu.keys().length >= 8, 60000);
-      up.child.kill("SIGKILL");
+      up.kill();
       assert.equal(await up.exited, "SIGKILL", "the up was killed");
       run.emu.clearFaults();
       await sleep(1600); // answers to the POSTs in flight go nowhere
-      killGroup(); // the plugins the killed CLI left behind
+      cleanup(); // the plugins the killed CLI left behind
 
       const env = { ...process.env, ...run.sb.envVars };
       const pulumi = (...args: string[]) =>
@@ -292,7 +292,7 @@ describe("engine: after a killed pulumi up (issue 7 §6)", function () {
       await run.stack.destroy({ color: "never" });
       assert.equal(run.emu.keys().length, 0);
     } finally {
-      killGroup();
+      cleanup();
       await run.close();
     }
   });

@@ -40,19 +40,19 @@ describe("engine: recovery from a torn checkpoint (docs/crash-recovery-torn-chec
     const env = { ...process.env, ...run.sb.envVars };
     const pulumi = (...args: string[]) =>
       execFileAsync(run.sb.pulumiBin, [...args, "--stack", "torn", "--non-interactive"], { cwd: run.sb.workDir, env, maxBuffer: 1 << 30 });
-    let killGroup = (): void => undefined;
+    let cleanup = (): void => undefined;
     try {
       // A crash mid-update: 4 creates at a time, each answered 1.5 s after Linode made the key;
       // killed at 8 keys, while the second wave waits and no write is under way (see create-safety).
       run.emu.inject({ kind: "delay", ms: 1500, method: "POST", times: Infinity });
       const up = spawnUp(run, ["--parallel", "4"]);
-      killGroup = up.killGroup;
+      cleanup = up.cleanup;
       await waitFor(() => run.emu.keys().length >= 8, 60000);
-      up.child.kill("SIGKILL");
+      up.kill();
       assert.equal(await up.exited, "SIGKILL", "the up was killed");
       run.emu.clearFaults();
       await sleep(1600);
-      killGroup();
+      cleanup();
 
       // The tear: the stack file cut to half its length, as a write the kill interrupted leaves it.
       const bak = `${stackFile}.bak`;
@@ -119,7 +119,7 @@ describe("engine: recovery from a torn checkpoint (docs/crash-recovery-torn-chec
       await pulumi("destroy", "--yes", "--skip-preview");
       assert.equal(run.emu.keys().length, 0);
     } finally {
-      killGroup();
+      cleanup();
       await run.close();
     }
   });
