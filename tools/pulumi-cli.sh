@@ -147,7 +147,7 @@ start=$(date +%s)
 work=$cache/build
 mkdir -p "$work" "$bin"
 : >"$log"
-say "building Pulumi CLI $PULUMI_VERSION into $cache (first time only; about 6 minutes on 2 cores; Go's output goes to $log)"
+say "building Pulumi CLI $PULUMI_VERSION into $cache (first time only; 4 to 15 minutes on 2 cores, by load and Go's caches; Go's output goes to $log)"
 cd "$work"
 [ -f go.mod ] || quietly "go mod init" go mod init local/pulumibuild
 # pkg/go.mod has a non-local replace that a wrapper module must copy; go install pkg@version refuses it.
