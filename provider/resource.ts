@@ -6,6 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ApiBucketAccess, Permissions, RegionDetails } from "./codecs";
 import { guardConnection, omitResponsesFromDebugLog, refusePlainToken } from "./program-guards";
+import { OBJECT_STORAGE_KEY_TYPE } from "./type-token";
 import { objectStorageKeyProvider } from "./provider";
 
 /** One bucket the key may use, and how. */
@@ -183,8 +184,7 @@ export interface ObjectStorageKeyState {
   rotation_trigger?: pulumi.Input<string>;
 }
 
-/** The type token of every `ObjectStorageKey`, as the engine records it. */
-const TYPE = "pulumi-nodejs:dynamic/linode:ObjectStorageKey";
+const TYPE = OBJECT_STORAGE_KEY_TYPE;
 
 /**
  * Output properties the engine must be told about when it registers or reads a key: a property

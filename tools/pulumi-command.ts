@@ -90,3 +90,12 @@ export function pinned(name: string): string {
   if (!version) throw new Error(`package.json has no devDependency ${name}`);
   return version;
 }
+
+/**
+ * The `@pulumi/pulumi` version this checkout runs: the installed one, which is the pinned
+ * devDependency except in the version matrix's newest leg (tools/matrix.sh installs another).
+ */
+export function sdkUnderTest(): string {
+  const pkg = require(path.join(ROOT, "node_modules", "@pulumi", "pulumi", "package.json")) as { version: string };
+  return pkg.version;
+}

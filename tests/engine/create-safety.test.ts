@@ -12,7 +12,7 @@ import { promisify } from "node:util";
 import type { ObjectStorageKeyArgs } from "../../provider";
 import { ChaosProxy, startChaosProxy } from "../chaos-proxy";
 import { assertMentions, waitFor } from "../helpers";
-import { EngineRun, changes, engineRun, stateKeys } from "./harness";
+import { EngineRun, changes, engineRun, spawnUp, stateKeys } from "./harness";
 
 const execFileAsync = promisify(execFile);
 const QUICK = { "linode-objkey:timeoutMs": "400", "linode:minRetryDelayMs": "10", "linode:maxRetryDelayMs": "100" };
@@ -237,19 +237,18 @@ describe("engine: after a killed pulumi up (issue 7 §6)", function () {
     // the test): the kill lands while keys exist that the engine has not heard of, each carrying
     // its create marker.
     const run = await engineRun({ stackName: "sigkill", spec, config: { ...QUICK, "linode-objkey:timeoutMs": "10000" } });
+    let cleanup = (): void => undefined;
     try {
       run.emu.inject({ kind: "act-late", ms: 600000, method: "PUT", times: Infinity });
-      const up = run.stack.up({ color: "never", parallel: 4 }).then(
-        () => "ok",
-        (e: Error) => e,
-      );
+      const up = spawnUp(run, ["--parallel", "4"]);
+      cleanup = up.cleanup;
+      // Every label PUT is held, so at 4 keys the 4 creates in flight wait on their PUTs, no step
+      // has finished, and the engine writes no checkpoint (a kill during a write tears it:
+      // docs/crash-recovery-torn-checkpoint.md).
       await waitFor(() => run.emu.keys().length >= 4, 60000);
-      const killed = await execFileAsync("pkill", ["-KILL", "-e", "-f", "pulumi.* up .*--stack sigkill"]).then(
-        (r) => r.stdout,
-        () => "",
-      );
-      assert.match(killed, /killed/, "pkill found the pulumi up process");
-      assert.notEqual(await up, "ok", "the up was killed");
+      up.kill();
+      assert.equal(await up.exited, "SIGKILL", "the up was killed");
+      cleanup(); // the plugins the killed CLI left behind, before their held PUTs could be answered
       run.emu.clearFaults();
 
       const env = { ...process.env, ...run.sb.envVars };
@@ -296,6 +295,7 @@ describe("engine: after a killed pulumi up (issue 7 §6)", function () {
       await run.stack.destroy({ color: "never" });
       assert.equal(run.emu.keys().length, 0);
     } finally {
+      cleanup();
       await run.close();
     }
   });

@@ -2,7 +2,7 @@
  * Engine test harness: an emulator, a sandboxed Pulumi area, an inline stack whose program
  * declares whatever `spec` holds, and a record of every byte the engine printed.
  */
-import { execFile } from "node:child_process";
+import { ChildProcess, execFile, spawn } from "node:child_process";
 import { promisify } from "node:util";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -143,4 +143,74 @@ export async function timed<T>(timings: [string, number][], name: string, fn: ()
   } finally {
     timings.push([name, Date.now() - start]);
   }
+}
+
+/** A `pulumi up` this process started (see {@link spawnUp}). */
+export interface SpawnedUp {
+  /** The CLI's own process. */
+  child: ChildProcess;
+  /** How it ended: the signal's name, or `exit <code>`. */
+  exited: Promise<string>;
+  /** SIGKILLs the CLI by its pid, after noting the processes it started (language host, plugins). */
+  kill(): void;
+  /**
+   * SIGKILLs, by pid, what the CLI had started when {@link SpawnedUp.kill} ran: a killed CLI leaves
+   * its plugins running (Pulumi puts them in process groups of their own).
+   */
+  cleanup(): void;
+}
+
+/** The pids of `pid`'s descendants, from /proc (empty where there is none). */
+function descendants(pid: number): number[] {
+  const parents = new Map<number, number>();
+  for (const entry of fs.existsSync("/proc") ? fs.readdirSync("/proc") : []) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // "pid (comm) state ppid ...": comm may hold spaces, so read after its closing parenthesis.
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
+      parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
+    } catch {
+      // it ended meanwhile
+    }
+  }
+  const found: number[] = [];
+  for (let frontier = [pid]; frontier.length;) {
+    const next = [...parents].filter(([, parent]) => frontier.includes(parent)).map(([child]) => child);
+    found.push(...next);
+    frontier = next;
+  }
+  return found;
+}
+
+/**
+ * Starts `pulumi up` on `run.spec`'s keys, the program written as a file in the project, as a
+ * child of this process: a test can then SIGKILL exactly that CLI by its pid (an inline
+ * Automation API up gives no pid, and a pattern could hit another run's process).
+ */
+export function spawnUp(run: EngineRun, args: string[]): SpawnedUp {
+  const provider = JSON.stringify(path.resolve(__dirname, "../../provider"));
+  const program = `const { ObjectStorageKey } = require(${provider});\nfor (const [name, args] of Object.entries(${JSON.stringify(run.spec)})) new ObjectStorageKey(name, args);\n`;
+  fs.writeFileSync(path.join(run.sb.workDir, "index.js"), program);
+  const child = spawn(run.sb.pulumiBin, ["up", "--yes", "--skip-preview", "--non-interactive", "--stack", run.stack.name, ...args], {
+    cwd: run.sb.workDir,
+    // The stand-in language host does not pass --root-directory (see tools/pulumi-cli.sh).
+    env: { ...process.env, ...run.sb.envVars, PULUMI_NODEJS_ROOT_DIRECTORY: run.sb.workDir },
+    stdio: "ignore",
+  });
+  const exited = new Promise<string>((resolve) => child.on("exit", (code, signal) => resolve(signal ?? `exit ${code}`)));
+  let started: number[] = [];
+  const kill = () => {
+    started = descendants(child.pid!);
+    child.kill("SIGKILL");
+  };
+  const cleanup = () => {
+    for (const pid of started.splice(0)) {
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {
+        // already gone
+      }
+    }
+  };
+  return { child, exited, kill, cleanup };
 }

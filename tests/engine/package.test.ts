@@ -10,10 +10,12 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { ROOT, createSandbox, packThisPackage } from "../../tools/sandbox";
 import { startEmulator } from "../../emulator/server";
+import { sdkUnderTest } from "../../tools/pulumi-command";
 import { changes, engineRun, stateKeys } from "./harness";
 
 const execFileAsync = promisify(execFile);
-const PULUMI_VERSION = (require("../../../package.json") as { devDependencies: Record<string, string> }).devDependencies["@pulumi/pulumi"];
+/** The SDK this checkout runs (the pinned one, or the newest in the version matrix's newest leg). */
+const PULUMI_VERSION = sdkUnderTest();
 
 /**
  * The oldest @pulumi/pulumi this package supports (the peer range's floor): dynamic providers got
