@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { promisify } from "node:util";
 import type { ObjectStorageKeyArgs } from "../../provider";
 import { ROOT } from "../../tools/sandbox";
-import { sleep, waitFor } from "../helpers";
+import { waitFor } from "../helpers";
 import { engineRun, spawnUp, stateKeys } from "./harness";
 
 const execFileAsync = promisify(execFile);
@@ -42,17 +42,22 @@ describe("engine: recovery from a torn checkpoint (docs/crash-recovery-torn-chec
       execFileAsync(run.sb.pulumiBin, [...args, "--stack", "torn", "--non-interactive"], { cwd: run.sb.workDir, env, maxBuffer: 1 << 30 });
     let cleanup = (): void => undefined;
     try {
-      // A crash mid-update: 4 creates at a time, each answered 1.5 s after Linode made the key;
-      // killed at 8 keys, while the second wave waits and no write is under way (see create-safety).
-      run.emu.inject({ kind: "delay", ms: 1500, method: "POST", times: Infinity });
+      // A crash mid-update: 4 creates at a time, each label PUT held (Linode would act on it only
+      // after the test); killed at 4 new keys, while the creates wait and no write is under way (see
+      // create-safety). The plugins the killed CLI left are killed before any PUT is answered: a
+      // provider that outlives its engine would revoke its keys itself (engine-presence.ts).
+      // A first, complete up of 4 of the keys gives the .bak something to restore.
+      run.spec = Object.fromEntries(Object.entries(spec).slice(0, 4));
+      await run.stack.up({ color: "never" });
+      run.spec = spec;
+      run.emu.inject({ kind: "act-late", ms: 600000, method: "PUT", times: Infinity });
       const up = spawnUp(run, ["--parallel", "4"]);
       cleanup = up.cleanup;
       await waitFor(() => run.emu.keys().length >= 8, 60000);
       up.kill();
       assert.equal(await up.exited, "SIGKILL", "the up was killed");
-      run.emu.clearFaults();
-      await sleep(1600);
       cleanup();
+      run.emu.clearFaults();
 
       // The tear: the stack file cut to half its length, as a write the kill interrupted leaves it.
       const bak = `${stackFile}.bak`;
@@ -103,11 +108,13 @@ describe("engine: recovery from a torn checkpoint (docs/crash-recovery-torn-chec
       const exportFile = path.join(run.sb.workDir, "torn.state.json");
       const cliEnv = { ...process.env, LINODE_TOKEN: run.emu.token, LINODE_URL: run.emu.url };
       const cli = path.join(ROOT, "dist", "provider", "cli.js");
-      const listed = JSON.parse((await execFileAsync(process.execPath, [cli, "untracked", "--state", exportFile, "--json"], { env: cliEnv })).stdout) as {
+      const listed = JSON.parse(
+        (await execFileAsync(process.execPath, [cli, "untracked", "--state", exportFile, "--min-age", "0", "--json"], { env: cliEnv })).stdout,
+      ) as {
         id: number;
       }[];
       assert.deepEqual(listed.map((k) => k.id).sort(), [...orphans].sort(), "untracked lists exactly the keys no state tracks");
-      await execFileAsync(process.execPath, [cli, "untracked", "--state", exportFile, "--revoke", orphans.join(",")], { env: cliEnv });
+      await execFileAsync(process.execPath, [cli, "untracked", "--state", exportFile, "--min-age", "0", "--revoke", orphans.join(",")], { env: cliEnv });
       assert.deepEqual(
         run.emu
           .keys()
