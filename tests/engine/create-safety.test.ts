@@ -11,8 +11,8 @@ import * as path from "node:path";
 import { promisify } from "node:util";
 import type { ObjectStorageKeyArgs } from "../../provider";
 import { ChaosProxy, startChaosProxy } from "../chaos-proxy";
-import { assertMentions, waitFor } from "../helpers";
-import { EngineRun, changes, engineRun, spawnUp, stateKeys } from "./harness";
+import { assertMentions } from "../helpers";
+import { EngineRun, assertAccountHolds, changes, engineRun, killUpMidCreates, stateKeys } from "./harness";
 
 const execFileAsync = promisify(execFile);
 const QUICK = { "linode-objkey:timeoutMs": "400", "linode:minRetryDelayMs": "10", "linode:maxRetryDelayMs": "100" };
@@ -233,23 +233,9 @@ describe("engine: after a killed pulumi up (issue 7 §6)", function () {
   it("SIGKILL during creates; after recovery, linode-objkey untracked names exactly the orphans and revokes them", async () => {
     const spec: Record<string, ObjectStorageKeyArgs> = {};
     for (let i = 0; i < 12; i++) spec[`k${i}`] = { label: `killed-${i}` };
-    // POSTs are answered at once, but every label PUT is held (Linode would act on it only after
-    // the test): the kill lands while keys exist that the engine has not heard of, each carrying
-    // its create marker.
     const run = await engineRun({ stackName: "sigkill", spec, config: { ...QUICK, "linode-objkey:timeoutMs": "10000" } });
-    let cleanup = (): void => undefined;
     try {
-      run.emu.inject({ kind: "act-late", ms: 600000, method: "PUT", times: Infinity });
-      const up = spawnUp(run, ["--parallel", "4"]);
-      cleanup = up.cleanup;
-      // Every label PUT is held, so at 4 keys the 4 creates in flight wait on their PUTs, no step
-      // has finished, and the engine writes no checkpoint (a kill during a write tears it:
-      // docs/crash-recovery-torn-checkpoint.md).
-      await waitFor(() => run.emu.keys().length >= 4, 60000);
-      up.kill();
-      assert.equal(await up.exited, "SIGKILL", "the up was killed");
-      cleanup(); // the plugins the killed CLI left behind, before their held PUTs could be answered
-      run.emu.clearFaults();
+      await killUpMidCreates(run, 4);
 
       const env = { ...process.env, ...run.sb.envVars };
       const pulumi = (...args: string[]) =>
@@ -284,18 +270,10 @@ describe("engine: after a killed pulumi up (issue 7 §6)", function () {
       );
       assert.match(refused, /not among the untracked keys/, "a tracked key is never revoked by the tool");
       await execFileAsync(process.execPath, [cli, "untracked", "--state", exportFile, "--min-age", "0", "--revoke", orphans.join(",")], { env: cliEnv });
-      assert.deepEqual(
-        run.emu
-          .keys()
-          .map((k) => k.id)
-          .sort(),
-        [...tracked].sort(),
-        "the account holds exactly the stack's keys",
-      );
+      assertAccountHolds(run, tracked);
       await run.stack.destroy({ color: "never" });
       assert.equal(run.emu.keys().length, 0);
     } finally {
-      cleanup();
       await run.close();
     }
   });

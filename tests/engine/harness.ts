@@ -214,3 +214,36 @@ export function spawnUp(run: EngineRun, args: string[]): SpawnedUp {
   };
   return { child, exited, kill, cleanup };
 }
+
+/**
+ * A `pulumi up` of `run.spec` killed mid-create, deterministically: every label PUT is held (Linode
+ * would act on it only after the test), so the creates in flight wait on their PUTs and the engine
+ * writes no checkpoint (a kill during a write tears it: docs/crash-recovery-torn-checkpoint.md).
+ * Once the account holds `keys` keys, the CLI is killed by its pid, then the plugins it left, before
+ * any PUT is answered (a provider that outlives its engine revokes its keys itself). Each key the
+ * killed up made carries its create marker.
+ */
+export async function killUpMidCreates(run: EngineRun, keys: number): Promise<void> {
+  run.emu.inject({ kind: "act-late", ms: 600000, method: "PUT", times: Infinity });
+  const up = spawnUp(run, ["--parallel", "4"]);
+  let ended: string;
+  try {
+    while (run.emu.keys().length < keys && up.child.exitCode === null) await new Promise((r) => setTimeout(r, 50));
+  } finally {
+    up.kill();
+    ended = await up.exited;
+    up.cleanup();
+    run.emu.clearFaults();
+  }
+  if (ended !== "SIGKILL") throw new Error(`the up ended (${ended}) before ${keys} keys existed`);
+}
+
+/** Asserts that the emulator's account holds exactly the keys `ids`, in any order. */
+export function assertAccountHolds(run: EngineRun, ids: readonly (number | string)[], message = "the account holds exactly the stack's keys"): void {
+  const held = run.emu
+    .keys()
+    .map((k) => k.id)
+    .sort((a, b) => a - b);
+  const expected = ids.map(Number).sort((a, b) => a - b);
+  if (JSON.stringify(held) !== JSON.stringify(expected)) throw new Error(`${message}: the account holds ${held.join(", ")}, expected ${expected.join(", ")}`);
+}

@@ -4,7 +4,7 @@
  */
 import { strict as assert } from "node:assert";
 import type { ObjectStorageKeyArgs } from "../../provider";
-import { changes, engineRun, stateKeys } from "./harness";
+import { assertAccountHolds, changes, engineRun, stateKeys } from "./harness";
 
 describe("engine: the account's key limit (issue 18)", function () {
   it("limit 5, 7 keys: 5 created, 2 fail saying usage, limit and what to do; nothing orphaned; after the limit is raised the next up creates the 2", async () => {
@@ -26,14 +26,9 @@ describe("engine: the account's key limit (issue 18)", function () {
 
       let state = await stateKeys(run);
       assert.equal(Object.keys(state).length, 5, "5 keys in state");
-      assert.deepEqual(
-        run.emu
-          .keys()
-          .map((k) => String(k.id))
-          .sort(),
-        Object.values(state)
-          .map((r) => r.id)
-          .sort(),
+      assertAccountHolds(
+        run,
+        Object.values(state).map((r) => r.id),
         "every key on the account is in state: none orphaned",
       );
 
@@ -42,14 +37,9 @@ describe("engine: the account's key limit (issue 18)", function () {
       assert.deepEqual(changes(second.summary), { create: 2 });
       state = await stateKeys(run);
       assert.equal(Object.keys(state).length, 7);
-      assert.deepEqual(
-        run.emu
-          .keys()
-          .map((k) => String(k.id))
-          .sort(),
-        Object.values(state)
-          .map((r) => r.id)
-          .sort(),
+      assertAccountHolds(
+        run,
+        Object.values(state).map((r) => r.id),
       );
       await run.stack.destroy({ color: "never" });
       assert.equal(run.emu.keys().length, 0);

@@ -10,8 +10,7 @@ import * as path from "node:path";
 import { promisify } from "node:util";
 import type { ObjectStorageKeyArgs } from "../../provider";
 import { ROOT } from "../../tools/sandbox";
-import { waitFor } from "../helpers";
-import { engineRun, spawnUp, stateKeys } from "./harness";
+import { assertAccountHolds, engineRun, killUpMidCreates, stateKeys } from "./harness";
 
 const execFileAsync = promisify(execFile);
 const DOC = path.join(ROOT, "docs", "crash-recovery-torn-checkpoint.md");
@@ -40,24 +39,13 @@ describe("engine: recovery from a torn checkpoint (docs/crash-recovery-torn-chec
     const env = { ...process.env, ...run.sb.envVars };
     const pulumi = (...args: string[]) =>
       execFileAsync(run.sb.pulumiBin, [...args, "--stack", "torn", "--non-interactive"], { cwd: run.sb.workDir, env, maxBuffer: 1 << 30 });
-    let cleanup = (): void => undefined;
     try {
-      // A crash mid-update: 4 creates at a time, each label PUT held (Linode would act on it only
-      // after the test); killed at 4 new keys, while the creates wait and no write is under way (see
-      // create-safety). The plugins the killed CLI left are killed before any PUT is answered: a
-      // provider that outlives its engine would revoke its keys itself (engine-presence.ts).
-      // A first, complete up of 4 of the keys gives the .bak something to restore.
+      // A first, complete up of 4 of the keys gives the .bak something to restore; then a crash
+      // mid-update, killed at 4 new keys while no write is under way.
       run.spec = Object.fromEntries(Object.entries(spec).slice(0, 4));
       await run.stack.up({ color: "never" });
       run.spec = spec;
-      run.emu.inject({ kind: "act-late", ms: 600000, method: "PUT", times: Infinity });
-      const up = spawnUp(run, ["--parallel", "4"]);
-      cleanup = up.cleanup;
-      await waitFor(() => run.emu.keys().length >= 8, 60000);
-      up.kill();
-      assert.equal(await up.exited, "SIGKILL", "the up was killed");
-      cleanup();
-      run.emu.clearFaults();
+      await killUpMidCreates(run, 8);
 
       // The tear: the stack file cut to half its length, as a write the kill interrupted leaves it.
       const bak = `${stackFile}.bak`;
@@ -115,18 +103,10 @@ describe("engine: recovery from a torn checkpoint (docs/crash-recovery-torn-chec
       }[];
       assert.deepEqual(listed.map((k) => k.id).sort(), [...orphans].sort(), "untracked lists exactly the keys no state tracks");
       await execFileAsync(process.execPath, [cli, "untracked", "--state", exportFile, "--min-age", "0", "--revoke", orphans.join(",")], { env: cliEnv });
-      assert.deepEqual(
-        run.emu
-          .keys()
-          .map((k) => k.id)
-          .sort(),
-        [...tracked].sort(),
-        "the account holds exactly the stack's keys",
-      );
+      assertAccountHolds(run, tracked);
       await pulumi("destroy", "--yes", "--skip-preview");
       assert.equal(run.emu.keys().length, 0);
     } finally {
-      cleanup();
       await run.close();
     }
   });
