@@ -15,9 +15,8 @@ import type { ApiKey } from "./codecs";
 import type { KeysClient } from "./client";
 import { isObjectStorageKeyError, objkeyError } from "./errors";
 import { ConfigSource, LinodeSettings, checkApiRoot, resolveSettings, settingSources } from "./settings";
-
-/** Pulumi's unknown-value sentinel (rules.ts's `UNKNOWN`, repeated so this module needs no value from rules.ts). */
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+import { UNKNOWN } from "./unknowns";
+import { isRecord } from "./values";
 
 /** A key's connection with every field resolved, as check stores it in inputs and outputs. */
 export interface ResolvedConnection {
@@ -30,8 +29,6 @@ export interface ResolvedConnection {
 }
 
 const FIELDS = ["token", "url", "apiVersion"];
-
-const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
 
 /** A pasted token often ends with a newline; anything else outside visible ASCII cannot go in an HTTP header. */
 const isTokenText = (token: string) => /^[\x21-\x7e]+$/.test(token);

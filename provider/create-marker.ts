@@ -12,7 +12,7 @@
  */
 import { randomBytes } from "node:crypto";
 
-/** Every marker starts with this; a declared label may not (see rules.ts). */
+/** Every marker starts with this; a declared label may not (see validation.ts). */
 export const CREATE_MARKER_PREFIX = "pulumi-objkey-create-";
 
 const BASE32 = "abcdefghijklmnopqrstuvwxyz234567";

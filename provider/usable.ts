@@ -17,6 +17,7 @@ import { objkeyError } from "./errors";
 import { ProbeResult, ProbeTarget, probe } from "./s3-probe";
 import type { ConfigSource } from "./settings";
 import { sleep } from "./retry-policy";
+import { UNKNOWN } from "./unknowns";
 
 /**
  * The bounds of `wait_until_usable_timeout_seconds`. Functions, not module constants: a provider
@@ -146,7 +147,6 @@ function unusableError(who: string, key: ApiKey, o: WaitOptions, elapsed: number
 
 /** Checks `wait_until_usable` and `wait_until_usable_timeout_seconds` of raw inputs; `false` and absence both mean "no". */
 export function validateUsable(raw: Record<string, unknown>, fail: (property: string, reason: string) => void): Record<string, unknown> {
-  const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
   const out: Record<string, unknown> = {};
   const wait = raw.wait_until_usable;
   if (wait === true || wait === UNKNOWN) out.wait_until_usable = wait;
