@@ -147,8 +147,6 @@ export function codecs(): Codecs {
 export type Permissions = t.TypeOf<Codecs["Permissions"]>;
 /** A key as the API returns it. `secret_key` is real only in the create response, else `[REDACTED]`. */
 export type ApiKey = t.TypeOf<Codecs["ApiKey"]>;
-/** A key's id and label, as a listing gives them (see `KeyRef` in {@link makeCodecs}). */
-export type KeyRef = t.TypeOf<Codecs["KeyRef"]>;
 /** The account's access-key quota: `quota_limit` keys at most, `usage` held now. */
 export type KeyQuota = t.TypeOf<Codecs["KeyQuota"]>;
 /** A `bucket_access` entry as the API reports it. */

@@ -68,9 +68,15 @@ export interface Untracked {
 
 /** The keys that carry a create marker and that no state holds. Pure. */
 export function untrackedKeys(keys: readonly ApiKey[], stacks: StackKeys, nowMs: number, minAgeMs: number): Untracked {
-  const orphans = keys.filter((k) => markerInstant(k.label) !== undefined && !stacks.trackedIds.has(k.id));
-  const offered = orphans.filter((k) => nowMs - (markerInstant(k.label) ?? nowMs) >= minAgeMs);
-  return { keys: offered, young: orphans.length - offered.length };
+  const offered: ApiKey[] = [];
+  let young = 0;
+  for (const k of keys) {
+    const made = markerInstant(k.label);
+    if (made === undefined || stacks.trackedIds.has(k.id)) continue;
+    if (nowMs - made >= minAgeMs) offered.push(k);
+    else young++;
+  }
+  return { keys: offered, young };
 }
 
 /**
