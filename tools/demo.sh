@@ -3,10 +3,7 @@
 # (emulator, pulumi up, outputs, a second up, destroy). Used by `npm run demo`.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-if [ ! -x node_modules/.bin/node ] || ! npm ls --silent >/dev/null 2>&1; then
-  echo "[demo] installing dependencies (npm ci)"
-  npm ci --no-audit --no-fund
-fi
+source tools/install-deps.sh
 npm run build --silent
 PULUMI_CLI_DIR=$(bash tools/pulumi-cli.sh)
 export PULUMI_CLI_DIR

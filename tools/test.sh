@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# `npm test`: builds, makes the Pulumi CLI available (building it once from the Go module proxy
-# when needed), then runs every layer of tests. Each engine test file runs in a mocha process of
+# `npm test`: installs from the lockfile when needed, builds, makes the Pulumi CLI available
+# (building it once from the Go module proxy when needed), then runs every layer of tests. Each engine test file runs in a mocha process of
 # its own, because runtime mocks and inline Automation API programs both set Pulumi's global
 # runtime state.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source tools/install-deps.sh
 export PATH="$PWD/node_modules/.bin:$PATH"
 # The node@22 dev dependency puts Node 22 first on PATH; if npm skipped its install script, Node
 # would silently stay older and @pulumi/pulumi would fail in confusing ways.
