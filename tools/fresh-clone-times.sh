@@ -20,7 +20,8 @@ load() { cut -d' ' -f1 /proc/loadavg; }
 
 one_run() { # $1: demo|test  $2: cold|warm  $3: round
   local name=$1-$2-$3 dir=$work/$1-$2-$3 caches=$work/$1-$2-$3.caches
-  local -a cold_env=()
+  local -a cold_env=() command=(npm test)
+  [ "$1" = demo ] && command=(npm run demo)
   rm -rf "$dir"
   git clone -q "$repo" "$dir"
   if [ "$2" = cold ]; then
@@ -33,7 +34,7 @@ one_run() { # $1: demo|test  $2: cold|warm  $3: round
   (while sleep 30; do load; done) >"$samples" &
   local sampler=$!
   started=$(date +%s.%N)
-  (cd "$dir" && env "${cold_env[@]}" npm "$([ "$1" = demo ] && echo run)" "$1") >"$work/$name.log" 2>&1
+  (cd "$dir" && env "${cold_env[@]}" "${command[@]}") >"$work/$name.log" 2>&1
   status=$?
   ended=$(date +%s.%N)
   kill "$sampler" 2>/dev/null
