@@ -19,7 +19,8 @@ out=$work/times.tsv
 load() { cut -d' ' -f1 /proc/loadavg; }
 
 one_run() { # $1: demo|test  $2: cold|warm  $3: round
-  local name=$1-$2-$3 dir=$work/$1-$2-$3 caches=$work/$1-$2-$3.caches
+  local name=$1-$2-$3
+  local dir=$work/$name caches=$work/$name.caches
   local -a cold_env=() command=(npm test)
   [ "$1" = demo ] && command=(npm run demo)
   rm -rf "$dir"

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # `npm test`: installs from the lockfile when needed, builds, makes the Pulumi CLI available
-# (building it once from the Go module proxy when needed), then runs every layer of tests. Each engine test file runs in a mocha process of
-# its own, because runtime mocks and inline Automation API programs both set Pulumi's global
-# runtime state.
+# (building it once from the Go module proxy when needed), then runs every layer of tests. Each
+# engine test file runs in a mocha process of its own, because runtime mocks and inline Automation
+# API programs both set Pulumi's global runtime state.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source tools/install-deps.sh
