@@ -1,7 +1,9 @@
 /**
  * The optional fixed-window limit on writes (POST/PUT/DELETE), answered with 429 like the live API.
  * The `X-RateLimit-*` headers and the 60-writes limit are recorded live. Undocumented: assumed: a
- * fixed window, and `Retry-After` as the seconds left in it.
+ * fixed window, `Retry-After` as the seconds left in it, and one window shared by POST, PUT and
+ * DELETE (live answers show each with a limit of 60, not whether they share it; sharing is the
+ * slower case for a create, which sends a POST and a PUT).
  */
 import { COMMON_HEADERS, RATE_LIMITED, Reply, epochSeconds, errorReply } from "./replies";
 

@@ -23,8 +23,9 @@
  * took another stack's key, made with the same label during the failed request, for this
  * create's, adopted it and revoked it on the next up. The marker costs the same two requests
  * per create (POST and PUT, where it was a listing and a POST) with no per-label queue. The PUT is
- * a write; the live API limits writes per endpoint (`X-Ratelimit-Limit: 60` on POST and on PUT), so
- * it does not take from the creates' budget. Measured in docs/bench. The one window left: a key
+ * a write: live answers show `X-Ratelimit-Limit: 60` on POST and on PUT, not whether the two share
+ * one budget. If they do (the emulator assumes so), an `up` held back by that limit takes up to
+ * twice as long as with the listing. Measured in docs/bench. The one window left: a key
  * renamed by its PUT whose answer reaches Pulumi but whose checkpoint is never written (the engine
  * killed in those milliseconds) carries its declared label and no marker.
  *
@@ -131,7 +132,8 @@ async function nameKey(client: KeysClient, created: ApiKey, label: string, marke
     return { ...named, secret_key: created.secret_key };
   } catch (err) {
     const cause = `key ${created.id} was created, but setting its label failed: ${err instanceof Error ? err.message : String(err)}`;
-    // Handed over without its secret: a partial create's properties are not marked secret.
+    // Handed over without its secret: Pulumi replaces a partial create at the next up, so the
+    // secret would never be used, and a value that is not there cannot leak.
     const recovery: CreateRecovery = (await revokeOwn(client, created.id))
       ? { step: "none-appeared" }
       : { step: "adopt", key: { ...created, secret_key: REDACTED } };
