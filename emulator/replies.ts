@@ -41,7 +41,6 @@ export function errorReply(status: number, errors: ErrorItem[], headers?: Record
   return json(status, { errors }, headers);
 }
 
-/** Epoch seconds, rounded up, as `X-RateLimit-Reset` carries them. */
 /**
  * The reason of every 429 the emulator sends (the write window and injected rate limits).
  * Undocumented: assumed. No live 429 body is recorded; the spec only describes the status
@@ -49,4 +48,5 @@ export function errorReply(status: number, errors: ErrorItem[], headers?: Record
  */
 export const RATE_LIMITED: ErrorItem[] = [{ reason: "Too Many Requests" }];
 
+/** Epoch seconds, rounded up, as `X-RateLimit-Reset` carries them. */
 export const epochSeconds = (ms: number): number => Math.ceil(ms / 1000);

@@ -304,7 +304,8 @@ function checkBody(body: unknown, allowed: readonly string[]): Record<string, un
 }
 
 // Undocumented: assumed. 3..50 is Cloud Manager's rule; no live answer to a label outside it is recorded.
-// Length in UTF-16 code units, as @linode/validation counts (the provider's check counts the same way).
+// Length in UTF-16 code units, as @linode/validation counts (the provider's check counts the same way);
+// counted as sent, untrimmed: @linode/validation trims first, and what the API itself does is not recorded.
 function checkLabel(label: unknown): string {
   if (typeof label !== "string" || label.length < 3 || label.length > 50) throw bad("label", LABEL_REASON);
   return label;

@@ -19,6 +19,9 @@ legs=("$@")
 [ ${#legs[@]} -gt 0 ] || legs=(3.276.0:3.276.0 3.260.0:3.260.0)
 FILES=(lifecycle cli-project package)
 status=0
+scratch=
+# A run cut short (Ctrl-C, a CI timeout) must not leave its scratch checkout behind.
+trap 'rm -rf "$scratch"' EXIT
 for leg in "${legs[@]}"; do
   cli=${leg%%:*} sdk=${leg#*:}
   t0=$(date +%s)

@@ -141,7 +141,8 @@ describe("engine (pulumi CLI): a user's own TypeScript project, from the packed 
     await pulumi(["stack", "init", "plain"]);
     await pulumi(["config", "set", "linode:url", emu.url]);
     // --plaintext: the CLI itself refuses a token-like value without --secret or it.
-    await pulumi(["config", "set", "--plaintext", "linode:token", emu.token]);
+    // The value through stdin, as the secret one is: a failed command's error shows its arguments.
+    await pulumi(["config", "set", "--plaintext", "linode:token"], { input: emu.token });
     const historyDir = path.join(sb.stateDir, ".pulumi", "history", "objkey-user", "plain");
     const historyHolds = () =>
       fs.existsSync(historyDir) && fs.readdirSync(historyDir).some((f) => fs.readFileSync(path.join(historyDir, f), "utf8").includes(emu.token));
