@@ -115,10 +115,16 @@ export const LIVE_CLUSTERS: readonly (readonly [string, string])[] = [
 /** Stands for a create marker in expected request bodies: every create POSTs under one. */
 export const MARKER = "<create marker>";
 
+/**
+ * The create marker's form, written out here rather than taken from create-marker.ts, so that a
+ * change to the marker's form fails the tests instead of passing them.
+ */
+export const MARKER_FORM = /^pulumi-objkey-create-[0-9a-z]{9}-[a-z2-7]{16}$/;
+
 /** A POST body with its label, which must be a create marker, replaced by {@link MARKER}. */
 export function markedBody(body: unknown): unknown {
   const { label, ...rest } = body as { label?: unknown };
-  assert.match(String(label), /^pulumi-objkey-create-[0-9a-z]{9}-[a-z2-7]{16}$/, "a create POSTs under a create marker");
+  assert.match(String(label), MARKER_FORM, "a create POSTs under a create marker");
   return { label: MARKER, ...rest };
 }
 
